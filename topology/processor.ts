@@ -1,0 +1,44 @@
+import type { RecordOrigin, StreamRecord } from './record';
+import type { StateStore } from '../state/state-store';
+
+export type PunctuationType = 'stream-time' | 'wall-clock';
+
+export interface Cancellable {
+  cancel(): void;
+}
+
+/** Counters a processor reports (dropped late records, dead letters...); summed per task and shown by the runtime. */
+export interface ProcessorMetrics {
+  increment(name: string, by?: number): void;
+}
+
+/**
+ * What a processor sees of its task, as Kafka Streams' `ProcessorContext`.
+ * Stream time is the largest event timestamp the task has seen; it never goes back.
+ */
+export interface ProcessorContext<KOut, VOut> {
+  readonly applicationId: string;
+  readonly taskId: string;
+  /** Largest event time seen by this task so far (-Infinity before the first record). */
+  streamTime(): number;
+  /** Wall-clock time in epoch ms; the test driver controls it. */
+  wallClockTime(): number;
+  /** Topic, partition and offset of the input record being processed, if any (absent inside punctuators). */
+  origin(): RecordOrigin | undefined;
+  /** Sends a record to every child processor, or to the named child only. */
+  forward(record: StreamRecord<KOut, VOut>, childName?: string): void;
+  getStateStore<S extends StateStore>(name: string): S;
+  /** Runs `callback` every `intervalMs` of stream time or wall-clock time. */
+  schedule(intervalMs: number, type: PunctuationType, callback: (timestamp: number) => void): Cancellable;
+  readonly metrics: ProcessorMetrics;
+  /** Structured log line tagged with the task and processor. */
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
+  init?(context: ProcessorContext<KOut, VOut>): void;
+  process(record: StreamRecord<KIn, VIn>): void;
+  close?(): void;
+}
+
+export type ProcessorSupplier<KIn, VIn, KOut, VOut> = () => Processor<KIn, VIn, KOut, VOut>;
