@@ -33,6 +33,8 @@ export interface ProcessorContext<KOut, VOut> {
   readonly metrics: ProcessorMetrics;
   /** Structured log line tagged with the task and processor. */
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
+  /** Registers an external writer whose flush the task awaits before committing offsets. */
+  registerCommitParticipant(participant: CommitParticipant): void;
 }
 
 export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
@@ -42,3 +44,15 @@ export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
 }
 
 export type ProcessorSupplier<KIn, VIn, KOut, VOut> = () => Processor<KIn, VIn, KOut, VOut>;
+
+/**
+ * An external system a processor writes to (ClickHouse). The task awaits `flush()` before it
+ * commits offsets, so offsets never run ahead of what the system acknowledged, and pauses its
+ * input partitions while `isBackpressured()` is true.
+ */
+export interface CommitParticipant {
+  readonly name: string;
+  flush(): Promise<void>;
+  isBackpressured(): boolean;
+  close(): Promise<void>;
+}
