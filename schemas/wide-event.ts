@@ -21,4 +21,6 @@ export interface WideEvent {
   /** `free`, `pro` or `enterprise`. */
   customer_tier: string;
   attributes: { [name: string]: string };
+  /** How many original events this kept event stands for (adaptive sampling); absent or 1 when unsampled. */
+  sample_weight?: number;
 }
