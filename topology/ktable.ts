@@ -15,6 +15,8 @@ export class KTable<K, V> extends Pipeable {
     readonly serdes: StreamSerdes<K, V>,
     /** Set for windowed aggregations; `suppress(untilWindowCloses())` reads it. */
     readonly windows?: TimeWindows,
+    /** The emit strategy of the windowed aggregation producing this table, switched by suppress. */
+    readonly emitStrategy?: { emit: 'on-update' | 'on-window-close' },
   ) {
     super();
   }

@@ -40,6 +40,11 @@ export interface ProcessorContext<KOut, VOut> {
 export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
   init?(context: ProcessorContext<KOut, VOut>): void;
   process(record: StreamRecord<KIn, VIn>): void;
+  /**
+   * Bounded inputs only (demo, benchmarks, the test driver's `endOfInput()`): the input has ended,
+   * so emit what is pending (open windows) as if stream time had passed it. Called in topological order.
+   */
+  onEndOfInput?(): void;
   close?(): void;
 }
 

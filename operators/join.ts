@@ -1,0 +1,65 @@
+import { WeirError } from '../errors/weir-error';
+import type { KStream } from '../topology/kstream';
+import type { KTable } from '../topology/ktable';
+import type { Processor, ProcessorContext } from '../topology/processor';
+import type { StreamRecord } from '../topology/record';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store';
+
+export interface JoinOptions {
+  readonly name?: string;
+}
+
+/**
+ * Stream-table inner join: each stream record is joined with the table's current value for its
+ * key; records whose key is absent from the table are dropped. The stream and the table's topic
+ * must be co-partitioned (checked by the runtime).
+ *
+ * ```ts
+ * events.pipe(join(deploymentsByService, (event, deployment) => ({ ...event, deployment })))
+ * ```
+ */
+export function join<K, V, VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options: JoinOptions = {}) {
+  return (stream: KStream<K, V>): KStream<K, VR> => joinWith(stream, table, joiner, false, options);
+}
+
+/** Stream-table left join: like `join`, but a record without a table value is joined with `undefined`. */
+export function leftJoin<K, V, VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR, options: JoinOptions = {}) {
+  return (stream: KStream<K, V>): KStream<K, VR> => joinWith(stream, table, joiner as (v: V, t: VT, k: K) => VR, true, options);
+}
+
+function joinWith<K, V, VT, VR>(stream: KStream<K, V>, table: KTable<K, VT>, joiner: (v: V, t: VT, k: K) => VR, left: boolean, options: JoinOptions): KStream<K, VR> {
+  if (!table.store) throw new WeirError('INVALID_TOPOLOGY', `join: table '${table.node}' is not materialized in a store`);
+  if (stream.repartitionRequired) {
+    throw new WeirError('INVALID_TOPOLOGY', `join: the stream's key changed before joining table '${table.node}'; group or repartition it first so both sides are co-partitioned`);
+  }
+  const store = table.store;
+  return stream.addProcessor<K, VR>({
+    operator: left ? 'leftJoin' : 'join',
+    name: options.name,
+    stores: [store],
+    serdes: { keySerde: stream.serdes.keySerde },
+    supplier: () => new StreamTableJoinProcessor<K, V, VT, VR>(store, joiner, left),
+  });
+}
+
+class StreamTableJoinProcessor<K, V, VT, VR> implements Processor<K, V, K, VR> {
+  private context!: ProcessorContext<K, VR>;
+  private table!: ReadOnlyKeyValueStore<K, VT>;
+  constructor(
+    private readonly storeName: string,
+    private readonly joiner: (v: V, t: VT, k: K) => VR,
+    private readonly left: boolean,
+  ) {}
+  init(context: ProcessorContext<K, VR>): void {
+    this.context = context;
+    this.table = context.getStateStore(this.storeName) as unknown as ReadOnlyKeyValueStore<K, VT>;
+  }
+  process(record: StreamRecord<K, V>): void {
+    const tableValue = record.key === null || record.key === undefined ? undefined : this.table.get(record.key);
+    if (tableValue === undefined && !this.left) {
+      this.context.metrics.increment('join-no-match-dropped');
+      return;
+    }
+    this.context.forward({ key: record.key, value: this.joiner(record.value, tableValue as VT, record.key), timestamp: record.timestamp, headers: record.headers });
+  }
+}
