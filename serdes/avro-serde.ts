@@ -90,11 +90,18 @@ export class AvroSerde<T> implements Serde<T> {
     if (id === undefined) {
       throw new WeirError('SERIALIZATION_FAILED', `${this.name} has no registered schema id: init() must run first, with a subject or topic`, { topic });
     }
-    let end = this.readerType.encode(value, this.scratch, HEADER_SIZE);
-    while (end < 0) {
-      // A negative offset says how many bytes were missing; grow once and retry.
-      this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
+    let end: number;
+    try {
       end = this.readerType.encode(value, this.scratch, HEADER_SIZE);
+      while (end < 0) {
+        // A negative offset says how many bytes were missing; grow once and retry.
+        this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
+        end = this.readerType.encode(value, this.scratch, HEADER_SIZE);
+      }
+    } catch (cause) {
+      const invalid: string[] = [];
+      this.readerType.isValid(value, { errorHook: (path) => invalid.push(path.join('.') || '(root)') });
+      throw new WeirError('SERIALIZATION_FAILED', `value does not match ${this.name}`, { topic, invalidFields: invalid }, { cause });
     }
     writeHeader(this.scratch, id);
     const out = Buffer.allocUnsafe(end);
