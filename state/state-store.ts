@@ -31,7 +31,12 @@ export interface StateStore {
   /** Applies changelog records (restoration); called before any record is processed. */
   restore(entries: readonly ChangelogEntry[]): Promise<void>;
   close(): Promise<void>;
+  /** Operation counts since init (puts, gets, flushes...), when the store is metered. */
+  metrics?(): StoreMetrics;
 }
+
+/** Counters of a metered store, by name (`puts`, `gets`, `flushedRecords`...). */
+export type StoreMetrics = Readonly<Record<string, number>>;
 
 /** Builds one store instance per task, as Kafka Streams' StoreBuilder. */
 export interface StoreSupplier<S extends StateStore = StateStore> {

@@ -1,0 +1,114 @@
+import type { ChangelogEntry, StoreInitContext } from '../state-store';
+import { type BytesKey, windowChangelogKey } from './bytes';
+import type { ExpiryListener, WindowBytesStore } from './window-bytes-store';
+
+/**
+ * Window counterpart of ChangeLoggingKeyValueStore: records (key, window start) written since the
+ * last flush, including a tombstone for every window the inner store expired, so a compacted
+ * changelog forgets windows once they leave retention. Records keys as key bytes + 8-byte
+ * big-endian window start. Expiries during init and restore are not logged: they come from data
+ * that is already in the changelog and expires again when it is replayed.
+ */
+export class ChangeLoggingWindowStore implements WindowBytesStore {
+  /**
+   * Last write per window, keyed `${windowStart}|${key}` (the start has no `|`, so the split is
+   * unambiguous); insertion order is the order of each window's last write.
+   */
+  private readonly dirty = new Map<string, Buffer | null>();
+  private logging = true;
+
+  constructor(private readonly inner: WindowBytesStore) {
+    inner.addExpiryListener((key, windowStart) => {
+      if (this.logging) this.record(key, windowStart, null);
+    });
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  get retentionMs(): number {
+    return this.inner.retentionMs;
+  }
+
+  async init(context: StoreInitContext): Promise<void> {
+    this.logging = false;
+    try {
+      await this.inner.init(context);
+    } finally {
+      this.logging = true;
+    }
+  }
+
+  fetch(key: BytesKey, windowStart: number): Buffer | undefined {
+    return this.inner.fetch(key, windowStart);
+  }
+
+  fetchAll(fromStart: number, toStart: number): IterableIterator<[BytesKey, number, Buffer]> {
+    return this.inner.fetchAll(fromStart, toStart);
+  }
+
+  put(key: BytesKey, windowStart: number, value: Buffer): void {
+    const dropped = this.inner.droppedExpiredPuts();
+    this.inner.put(key, windowStart, value);
+    if (this.inner.droppedExpiredPuts() === dropped) this.record(key, windowStart, value);
+  }
+
+  remove(key: BytesKey, windowStart: number): void {
+    this.inner.remove(key, windowStart);
+    this.record(key, windowStart, null);
+  }
+
+  observedStreamTime(): number {
+    return this.inner.observedStreamTime();
+  }
+
+  droppedExpiredPuts(): number {
+    return this.inner.droppedExpiredPuts();
+  }
+
+  addExpiryListener(listener: ExpiryListener): void {
+    this.inner.addExpiryListener(listener);
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  async flush(): Promise<ChangelogEntry[]> {
+    const records = [...this.dirty];
+    await this.inner.flush();
+    const entries: ChangelogEntry[] = [];
+    for (const [dirtyKey, value] of records) {
+      const bar = dirtyKey.indexOf('|');
+      entries.push({ key: windowChangelogKey(dirtyKey.slice(bar + 1), Number(dirtyKey.slice(0, bar))), value });
+      // A window written again while the inner flush was in flight stays dirty.
+      if (this.dirty.get(dirtyKey) === value) this.dirty.delete(dirtyKey);
+    }
+    return entries;
+  }
+
+  async restore(entries: readonly ChangelogEntry[]): Promise<void> {
+    this.logging = false;
+    try {
+      await this.inner.restore(entries);
+    } finally {
+      this.logging = true;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.dirty.clear();
+    await this.inner.close();
+  }
+
+  private record(key: BytesKey, windowStart: number, value: Buffer | null): void {
+    const dirtyKey = `${windowStart}|${key}`;
+    this.dirty.delete(dirtyKey);
+    this.dirty.set(dirtyKey, value);
+  }
+}
