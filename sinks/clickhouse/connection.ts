@@ -2,7 +2,7 @@
  * One ClickHouse connection with the server's capabilities read once from `SELECT version()`.
  * Everything weir sends to ClickHouse (DDL, inserts, queries) goes through a `ClickHouseConnection`.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { WeirError } from '../../errors/weir-error';
 import { Dialect } from './dialect';
 import { capabilitiesFor, sessionSettings, type ServerCapabilities } from './server-capabilities';
@@ -39,6 +39,8 @@ export class ClickHouseConnection {
       request_timeout: options.requestTimeoutMs ?? 30_000,
       // Old servers close idle sockets early; a stale keep-alive socket would fail the next insert.
       keep_alive: { enabled: true, idle_socket_ttl: 1_000 },
+      // weir logs failures itself with the table and what it does next; the client's own lines would repeat them per retry.
+      log: { level: ClickHouseLogLevel.OFF },
     });
     let version: string;
     try {
