@@ -8,6 +8,8 @@ import { avroSchema } from '../../schemas/avro-schemas';
 import type { WideEvent } from '../../schemas/wide-event';
 import { CONTENT_TYPE, startSchemaRegistry } from '../../registry/registry-server';
 import { FileSchemaStore, MemorySchemaStore } from '../../registry/schema-store';
+import { SCHEMAS_TOPIC, TopicSchemaStore } from '../../registry/topic-schema-store';
+import { EmbeddedLog } from '../../runtime/embedded';
 
 type RawRecordSchema = { type: 'record'; name: string; namespace: string; fields: { name: string; type: unknown; default?: unknown }[] };
 
@@ -157,5 +159,33 @@ test('FileSchemaStore: a restarted registry keeps ids, versions and configs', as
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TopicSchemaStore: registries on the same log share ids through the _schemas topic and a new one replays it', async () => {
+  const log = new EmbeddedLog();
+  const a = await startSchemaRegistry({ store: new TopicSchemaStore(log), port: 0 });
+  const b = await startSchemaRegistry({ store: new TopicSchemaStore(log.connect()), port: 0 });
+  try {
+    assert.deepEqual((await raw(a.url, 'POST', '/subjects/x-value/versions', { schema: JSON.stringify(v1) })).json, { id: 1 });
+    // b has not seen the registration yet: an unknown id makes it catch up, and its own write follows a's.
+    assert.deepEqual((await raw(b.url, 'GET', '/schemas/ids/1')).json, { schema: JSON.stringify(v1) });
+    assert.deepEqual((await raw(b.url, 'POST', '/subjects/x-value/versions', { schema: JSON.stringify(v2) })).json, { id: 2 });
+    assert.equal((await raw(b.url, 'POST', '/subjects/x-value/versions', { schema: JSON.stringify(incompatible) })).json.error_code, 409);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  const keys = log.records(SCHEMAS_TOPIC).map((r) => JSON.parse(r.key!.toString('utf8')));
+  assert.deepEqual(keys, [
+    { keytype: 'SCHEMA', subject: 'x-value', version: 1, magic: 1 },
+    { keytype: 'SCHEMA', subject: 'x-value', version: 2, magic: 1 },
+  ]);
+  const c = await startSchemaRegistry({ store: new TopicSchemaStore(log.connect()), port: 0 });
+  try {
+    assert.deepEqual((await raw(c.url, 'GET', '/subjects/x-value/versions')).json, [1, 2]);
+    assert.equal((await raw(c.url, 'GET', '/subjects/x-value/versions/latest')).json.id, 2);
+  } finally {
+    await c.close();
   }
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type * as avro from 'avsc';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { isWeirError } from '../../errors/weir-error';
 import { avroSchema } from '../../schemas/avro-schemas';
@@ -8,7 +9,7 @@ import { avroSerde } from '../../serdes/avro-serde';
 import { startSchemaRegistry } from '../../registry/registry-server';
 import { MemorySchemaStore } from '../../registry/schema-store';
 
-type RecordSchema = { type: 'record'; name: string; namespace: string; fields: { name: string; type: unknown; default?: unknown }[] };
+type RecordSchema = { type: 'record'; name: string; namespace: string; fields: { name: string; type: avro.Schema; default?: unknown }[] };
 const v1 = avroSchema('wide-event') as RecordSchema;
 const v2: RecordSchema = { ...v1, fields: [...v1.fields, { name: 'build_id', type: 'string', default: 'unknown' }] };
 type WideEventV2 = WideEvent & { build_id: string };
