@@ -25,6 +25,9 @@ export function seedOf(seed: number | string): number {
   return mix32(h);
 }
 
+/** Two hex digits per byte: ids are built from table lookups, not number-to-string conversions. */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export class SeededRandom {
   private a: number;
   private b: number;
@@ -120,7 +123,10 @@ export class SeededRandom {
   /** `chars` lowercase hex digits (multiple of 8). */
   hex(chars: number): string {
     let s = '';
-    for (let i = 0; i < chars; i += 8) s += this.nextUint32().toString(16).padStart(8, '0');
+    for (let i = 0; i < chars; i += 8) {
+      const x = this.nextUint32();
+      s += BYTE_HEX[x >>> 24] + BYTE_HEX[(x >>> 16) & 255] + BYTE_HEX[(x >>> 8) & 255] + BYTE_HEX[x & 255];
+    }
     return s;
   }
 }

@@ -4,7 +4,7 @@
  * standard week that spreads all of them over the generated span.
  */
 import type { Scenario } from './scenario';
-import type { ServiceGraph } from './service-graph';
+import type { ServiceGraph, ServiceSpec } from './service-graph';
 import { SeededRandom } from './random';
 
 export type ScenarioKind = Scenario['kind'];
@@ -72,8 +72,15 @@ export function pickService(kind: ScenarioKind, graph: ServiceGraph, seed: numbe
   }
   const random = new SeededRandom(`${seed}:${kind}`);
   const layer = kind === 'maintenance' ? deepest : Math.max(1, Math.min(deepest - 1, 1 + random.int(2)));
-  const pool = graph.services.filter((s) => s.layer === layer);
-  return random.pick(pool.length ? pool : graph.services).name;
+  return random.pick(busiest(graph, graph.services.filter((s) => s.layer === layer))).name;
+}
+
+/** The busier half of `services` (at least one): an incident on a service that barely sees traffic would tell little. */
+function busiest(graph: ServiceGraph, services: readonly ServiceSpec[]): ServiceSpec[] {
+  if (services.length === 0) return [...graph.services];
+  const share = graph.expectedSpansPerService();
+  const sorted = [...services].sort((a, b) => share[b.index] - share[a.index] || a.index - b.index);
+  return sorted.slice(0, Math.max(1, Math.ceil(sorted.length / 2)));
 }
 
 /**
@@ -88,7 +95,7 @@ export function standardWeek(graph: ServiceGraph, span: { start: number; duratio
   const scale = Math.min(1, durationMs / (7 * DAY));
   const d = (ms: number): number => Math.max(MINUTE, Math.floor(ms * scale));
   const random = new SeededRandom(`${seed}:standard-week`);
-  const middle = graph.services.filter((s) => s.layer > 0 && graph.downstreams(s.name).length > 0).map((s) => s.name);
+  const middle = busiest(graph, graph.services.filter((s) => s.layer > 0 && graph.downstreams(s.name).length > 0)).map((s) => s.name);
   const pool = middle.length >= 4 ? middle : graph.services.map((s) => s.name);
   const used = new Set<string>();
   const fresh = (): string => {

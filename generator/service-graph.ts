@@ -157,6 +157,23 @@ export class ServiceGraph {
     return sum;
   }
 
+  /** Expected spans of each service per trace: how traffic splits over the services. */
+  expectedSpansPerService(): number[] {
+    const visits = new Array<number>(this.operations.length).fill(0);
+    const total = this.rootWeights[this.rootWeights.length - 1];
+    let prev = 0;
+    this.roots.forEach((root, i) => {
+      visits[root] += (this.rootWeights[i] - prev) / total;
+      prev = this.rootWeights[i];
+    });
+    // Callers sit in shallower layers, so shallow-first order has every caller's visits final before its callees.
+    const order = [...this.operations].sort((a, b) => this.services[a.serviceIndex].layer - this.services[b.serviceIndex].layer);
+    for (const op of order) for (const c of op.calls) visits[c.target] += visits[op.index] * c.probability;
+    const perService = new Array<number>(this.services.length).fill(0);
+    for (const op of this.operations) perService[op.serviceIndex] += visits[op.index];
+    return perService;
+  }
+
   /** Services that call `service`, directly or through others (the possible victims of a failure in it). */
   ancestors(service: string): string[] {
     const spec = this.byName.get(service);
