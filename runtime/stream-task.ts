@@ -1,0 +1,264 @@
+/**
+ * A task: one sub-topology on one input partition (Kafka Streams' StreamTask). It decodes and
+ * processes records synchronously, tracks stream time and the consumed offsets, runs punctuators,
+ * and at commit hands over its outputs, changelog records and offsets as one unit.
+ */
+import { WeirError } from '../errors/weir-error';
+import type { Cancellable, CommitParticipant, ProcessorMetrics, PunctuationType } from '../topology/processor';
+import type { RecordOrigin } from '../topology/record';
+import type { SubTopology, TopologyGraph, TopologyNode } from '../topology/topology-graph';
+import type { StateStore } from '../state/state-store';
+import type { ConsumedRecord, CommitUnit, ProducedRecord, TopicPartitionOffset } from './log';
+import type { Logger, LogLevel } from './logger';
+import type { StreamsConfig } from './streams-config';
+import { deadLetterTopicName, internalTopicName } from './streams-config';
+import { deadLetterRecord } from './dead-letter';
+import { ProcessorRuntimeNode, type RuntimeNode, type TaskServices } from './processor-node';
+import { PunctuationSchedule } from './punctuation-schedule';
+import { RecordCollector } from './record-collector';
+import { SinkRuntimeNode } from './sink-node';
+import { SourceRuntimeNode } from './source-node';
+import type { TaskStateManager } from './task-state-manager';
+import { TaskMetrics } from './task-metrics';
+
+export interface StreamTaskOptions {
+  readonly config: StreamsConfig;
+  readonly graph: TopologyGraph;
+  readonly subTopology: SubTopology;
+  readonly partition: number;
+  readonly stateManager: TaskStateManager;
+  readonly logger: Logger;
+  /** Wall-clock source; the test driver supplies a manual one. */
+  readonly clock: () => number;
+}
+
+export class StreamTask implements TaskServices {
+  readonly taskId: string;
+  readonly applicationId: string;
+  readonly partition: number;
+  readonly metrics: TaskMetrics & ProcessorMetrics = new TaskMetrics();
+  private readonly collector = new RecordCollector();
+  private readonly sources = new Map<string, SourceRuntimeNode>();
+  /** Processors in topological order, for init and end of input. */
+  private readonly processors: ProcessorRuntimeNode[] = [];
+  private readonly streamTimePunctuations = new PunctuationSchedule('stream-time');
+  private readonly wallClockPunctuations = new PunctuationSchedule('wall-clock');
+  private readonly participants: CommitParticipant[] = [];
+  /** Next offset to consume per input topic of this partition, as it will be committed. */
+  private readonly consumedOffsets = new Map<string, number>();
+  private currentOrigin: RecordOrigin | undefined;
+  private currentStreamTime = -Infinity;
+  private uncommitted = false;
+  private readonly logger: Logger;
+  private readonly dlqTopic: string;
+
+  constructor(private readonly options: StreamTaskOptions) {
+    const { config, subTopology, partition } = options;
+    this.applicationId = config.applicationId;
+    this.partition = partition;
+    this.taskId = `${subTopology.id}_${partition}`;
+    this.logger = options.logger.child({ task: this.taskId });
+    this.dlqTopic = deadLetterTopicName(config.applicationId);
+    this.buildNodes();
+  }
+
+  /** Full names of the topics this task consumes (partition `partition` of each). */
+  inputTopics(): string[] {
+    return [...this.sources.keys()];
+  }
+
+  /** Instantiates processors and calls their `init`; stores must be open. */
+  initialize(): void {
+    for (const p of this.processors) p.init();
+  }
+
+  async prepareBatch(records: readonly ConsumedRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.sourceFor(records[0].topic).prepareBatch(records);
+  }
+
+  /** Processes a batch of one input partition, synchronously. */
+  process(records: readonly ConsumedRecord[]): void {
+    if (records.length === 0) return;
+    const source = this.sourceFor(records[0].topic);
+    for (let i = 0; i < records.length; i++) {
+      const consumed = records[i];
+      this.currentOrigin = consumed;
+      const record = source.decode(consumed, this.currentStreamTime);
+      if (record !== undefined) {
+        if (record.timestamp > this.currentStreamTime) this.currentStreamTime = record.timestamp;
+        try {
+          source.forward(record);
+        } catch (error) {
+          this.handleProcessingError(consumed, error);
+        }
+        this.metrics.processed++;
+      }
+      this.consumedOffsets.set(consumed.topic, consumed.offset + 1);
+      this.streamTimePunctuations.maybePunctuate(this.currentStreamTime);
+    }
+    this.currentOrigin = undefined;
+    this.uncommitted = true;
+  }
+
+  /** Moves stream time forward without a record (test driver) and runs stream-time punctuators. */
+  advanceStreamTime(time: number): void {
+    if (time > this.currentStreamTime) this.currentStreamTime = time;
+    if (this.streamTimePunctuations.maybePunctuate(this.currentStreamTime)) this.uncommitted = true;
+  }
+
+  punctuateWallClock(now: number): void {
+    if (this.wallClockPunctuations.maybePunctuate(now)) this.uncommitted = true;
+  }
+
+  /** Bounded input ended: processors emit what is pending, upstream first. */
+  endOfInput(): void {
+    for (const p of this.processors) p.endOfInput();
+    this.uncommitted = true;
+  }
+
+  needsCommit(): boolean {
+    return this.uncommitted || this.collector.size > 0;
+  }
+
+  isBackpressured(): boolean {
+    return this.participants.some((p) => p.isBackpressured());
+  }
+
+  /**
+   * Flushes stores (yielding changelog records) and external sinks, and returns what must become
+   * durable together: outputs, changelog records and offsets. The task keeps processing only after
+   * `commitSucceeded`.
+   */
+  async prepareCommit(): Promise<CommitUnit> {
+    const changelog = await this.options.stateManager.flush();
+    for (const participant of this.participants) await participant.flush();
+    const records: ProducedRecord[] = this.collector.drain();
+    for (const r of changelog) records.push(r);
+    const offsets: TopicPartitionOffset[] = [...this.consumedOffsets].map(([topic, offset]) => ({ topic, partition: this.partition, offset }));
+    return { groupId: this.applicationId, records, offsets };
+  }
+
+  /** Next offset to consume per input topic, for the topics this task has consumed from. */
+  consumedPositions(): ReadonlyMap<string, number> {
+    return this.consumedOffsets;
+  }
+
+  /** Takes the records produced so far without committing (the test driver delivers them at once). */
+  drainOutputs(): ProducedRecord[] {
+    return this.collector.drain();
+  }
+
+  commitSucceeded(): void {
+    this.uncommitted = false;
+    this.metrics.commits++;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.processors) p.close();
+    for (const participant of this.participants) await participant.close();
+  }
+
+  // ---- TaskServices, used by processor contexts ----
+
+  streamTime(): number {
+    return this.currentStreamTime;
+  }
+  wallClockTime(): number {
+    return this.options.clock();
+  }
+  origin(): RecordOrigin | undefined {
+    return this.currentOrigin;
+  }
+  store(name: string, processor: string): StateStore {
+    const store = this.options.stateManager.store(name);
+    if (!store) throw new WeirError('STORE_NOT_FOUND', `store '${name}' is not open in this task`, { store: name, task: this.taskId, processor });
+    return store;
+  }
+  schedule(intervalMs: number, type: PunctuationType, callback: (timestamp: number) => void): Cancellable {
+    if (type === 'stream-time') {
+      const first = Number.isFinite(this.currentStreamTime) ? this.currentStreamTime + intervalMs : -Infinity;
+      return this.streamTimePunctuations.add(intervalMs, first, callback);
+    }
+    return this.wallClockPunctuations.add(intervalMs, this.options.clock() + intervalMs, callback);
+  }
+  log(level: LogLevel, message: string, fields: Record<string, unknown>): void {
+    this.logger.log(level, message, fields);
+  }
+  registerCommitParticipant(participant: CommitParticipant): void {
+    this.participants.push(participant);
+  }
+
+  // ---- internals ----
+
+  private sourceFor(topic: string): SourceRuntimeNode {
+    const source = this.sources.get(topic);
+    if (!source) throw new WeirError('TOPIC_NOT_FOUND', `task ${this.taskId} has no source for topic`, { topic, task: this.taskId });
+    return source;
+  }
+
+  private fullTopicName(topic: string, internal: boolean): string {
+    return internal ? internalTopicName(this.applicationId, topic) : topic;
+  }
+
+  private buildNodes(): void {
+    const { graph, subTopology, config } = this.options;
+    const runtime = new Map<string, RuntimeNode | SourceRuntimeNode>();
+    for (const node of subTopology.nodes) {
+      if (node.kind === 'source') {
+        const topic = this.fullTopicName(node.topic, node.internal);
+        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name));
+        this.sources.set(topic, source);
+        runtime.set(node.name, source);
+      } else if (node.kind === 'sink') {
+        const topic = this.fullTopicName(node.topic, node.internal);
+        runtime.set(node.name, new SinkRuntimeNode(node, topic, this.collector, config.maxRecordBytes, (record, error, where) => this.deadLetter({ ...record, headers: {} }, error, where)));
+      } else {
+        runtime.set(node.name, new ProcessorRuntimeNode(node.name, node.supplier(), new Set(node.stores), this));
+      }
+    }
+    const childrenOf = (node: TopologyNode) => node.children.map((c) => runtime.get(c) as RuntimeNode);
+    for (const node of subTopology.nodes) {
+      const instance = runtime.get(node.name);
+      if (instance instanceof SourceRuntimeNode || instance instanceof ProcessorRuntimeNode) instance.connect(childrenOf(node));
+    }
+    for (const name of topologicalOrder(graph, subTopology)) {
+      const instance = runtime.get(name);
+      if (instance instanceof ProcessorRuntimeNode) this.processors.push(instance);
+    }
+  }
+
+  private handleUndecodable(record: ConsumedRecord, error: unknown, source: string): void {
+    this.metrics.increment('deserialization-errors');
+    const policy = this.options.config.deserializationErrorPolicy;
+    if (policy === 'fail') throw error;
+    this.logger.log('warn', 'undecodable record', { topic: record.topic, partition: record.partition, offset: record.offset, error, policy });
+    if (policy === 'dead-letter') this.deadLetter(record, error, source);
+  }
+
+  private handleProcessingError(record: ConsumedRecord, error: unknown): void {
+    this.metrics.increment('processing-errors');
+    this.logger.log('error', 'processing failed; record sent to the dead-letter topic', { topic: record.topic, partition: record.partition, offset: record.offset, error });
+    this.deadLetter(record, error, 'processing');
+  }
+
+  private deadLetter(record: Pick<ConsumedRecord, 'key' | 'value' | 'timestamp' | 'headers'> & Partial<ConsumedRecord>, error: unknown, where: string): void {
+    this.metrics.increment('dead-lettered');
+    const origin = this.currentOrigin;
+    this.collector.add(deadLetterRecord(this.dlqTopic, { ...record, topic: record.topic ?? origin?.topic, partition: record.partition ?? origin?.partition, offset: record.offset ?? origin?.offset }, error, where));
+  }
+}
+
+/** Node names of a sub-topology, parents before children. */
+function topologicalOrder(graph: TopologyGraph, sub: SubTopology): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const child of graph.nodes.get(name)!.children) visit(child);
+    order.push(name);
+  };
+  for (const source of sub.sources) visit(source.name);
+  return order.reverse();
+}

@@ -1,0 +1,177 @@
+/**
+ * A running instance of a topology (Kafka Streams' KafkaStreams): creates the topics the topology
+ * needs, joins the consumer group named by the application id, and hands assigned partitions to
+ * the TaskManager. Several instances with the same application id share the partitions.
+ *
+ * ```ts
+ * const app = new StreamsApp(topology, { applicationId: 'observability' }, new EmbeddedLog());
+ * await app.start();
+ * process.on('SIGTERM', () => app.close());
+ * ```
+ */
+import { WeirError } from '../errors/weir-error';
+import type { Topology } from '../topology/topology';
+import type { GroupConsumer, LogClient, TopicSpec } from './log';
+import { createLogger, type Logger } from './logger';
+import { resolveStreamsConfig, internalTopicName, deadLetterTopicName, type StreamsConfig, type StreamsConfigInput } from './streams-config';
+import { TaskManager } from './task-manager';
+import type { StreamTask } from './stream-task';
+
+export type StreamsAppState = 'created' | 'running' | 'closing' | 'closed' | 'failed';
+
+export interface StreamsAppOptions {
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+}
+
+export class StreamsApp {
+  readonly config: StreamsConfig;
+  private readonly logger: Logger;
+  private readonly tasks: TaskManager;
+  private consumer: GroupConsumer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private currentState: StreamsAppState = 'created';
+  private failure: unknown;
+
+  constructor(
+    readonly topology: Topology,
+    config: StreamsConfigInput,
+    private readonly log: LogClient,
+    options: StreamsAppOptions = {},
+  ) {
+    this.config = resolveStreamsConfig(config);
+    this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
+    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+  }
+
+  get state(): StreamsAppState {
+    return this.currentState;
+  }
+
+  activeTasks(): StreamTask[] {
+    return this.tasks.activeTasks();
+  }
+
+  /** Counters summed over this instance's active tasks. */
+  metrics(): { processed: number; commits: number; counters: Map<string, number> } {
+    const counters = new Map<string, number>();
+    let processed = 0;
+    let commits = 0;
+    for (const task of this.tasks.activeTasks()) {
+      processed += task.metrics.processed;
+      commits += task.metrics.commits;
+      for (const [k, v] of task.metrics.counters) counters.set(k, (counters.get(k) ?? 0) + v);
+    }
+    return { processed, commits, counters };
+  }
+
+  /** Creates missing topics, joins the group and starts processing; resolves once the consumer runs. */
+  async start(): Promise<void> {
+    if (this.currentState !== 'created') throw new WeirError('INVALID_CONFIG', `cannot start a StreamsApp in state ${this.currentState}`);
+    await this.ensureTopics();
+    const topics = this.topology.subTopologies.flatMap((s) => this.tasks.sourceTopicsOf(s));
+    this.consumer = this.log.groupConsumer({
+      groupId: this.config.applicationId,
+      topics,
+      readCommitted: this.config.processingGuarantee === 'exactly_once',
+      fromBeginning: true,
+    });
+    this.tasks.consumer = this.consumer;
+    this.currentState = 'running';
+    this.running = this.consumer
+      .run({
+        onAssigned: (partitions) => this.tasks.onAssigned(partitions),
+        onRevoked: (partitions) => this.tasks.onRevoked(partitions),
+        onBatch: (batch) => this.tasks.onBatch(batch),
+      })
+      .catch((error) => this.fail(error));
+    this.timer = setInterval(() => {
+      this.tasks.tick().catch((error) => this.fail(error));
+    }, this.config.pollIntervalMs);
+    this.timer.unref();
+    this.logger.log('info', 'started', { log: this.log.kind, topics, guarantee: this.config.processingGuarantee });
+  }
+
+  /**
+   * Waits until every assigned input partition is consumed to its end, repeatedly, for bounded
+   * runs (demo, benchmarks, tests); `endOfInput` then flushes the windows still open.
+   */
+  async waitUntilCaughtUp(options: { timeoutMs?: number; settleMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    const admin = this.log.admin();
+    let quietRounds = 0;
+    while (quietRounds < 2) {
+      if (this.failure) throw this.failure;
+      if (Date.now() > deadline) throw new WeirError('PROCESSING_FAILED', 'timed out waiting for the input to be consumed');
+      await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 50));
+      const tasks = this.tasks.activeTasks();
+      let caughtUp = tasks.length > 0;
+      for (const task of tasks) {
+        for (const [topic, consumed] of task.consumedPositions()) {
+          if ((await admin.endOffset({ topic, partition: task.partition })) > consumed) caughtUp = false;
+        }
+        for (const topic of task.inputTopics()) {
+          if (!task.consumedPositions().has(topic) && (await admin.endOffset({ topic, partition: task.partition })) > 0) caughtUp = false;
+        }
+      }
+      quietRounds = caughtUp ? quietRounds + 1 : 0;
+    }
+  }
+
+  /** Emits pending windows of a bounded input, upstream sub-topologies first, and commits. */
+  async endOfInput(): Promise<void> {
+    for (const sub of this.topology.subTopologies) {
+      await this.tasks.endOfInput(sub.id);
+      await this.waitUntilCaughtUp();
+    }
+    await this.tasks.commitAll();
+  }
+
+  /** Graceful shutdown: finish the batch in flight, commit, close stores with a checkpoint, leave the group. */
+  async close(): Promise<void> {
+    if (this.currentState === 'closed' || this.currentState === 'closing') return;
+    this.currentState = 'closing';
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer?.stop();
+    await this.running;
+    await this.tasks.closeAll(true);
+    this.currentState = this.failure ? 'failed' : 'closed';
+    this.logger.log('info', 'closed', { state: this.currentState });
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.currentState = 'failed';
+    this.logger.log('error', 'stream thread failed', { error });
+  }
+
+  /** Source topics must exist; internal topics are created with the partition count of the sources they follow. */
+  private async ensureTopics(): Promise<void> {
+    const admin = this.log.admin();
+    const { applicationId } = this.config;
+    let maxPartitions = 0;
+    for (const sub of this.topology.subTopologies) {
+      const counts = new Map<string, number>();
+      for (const source of sub.sources) {
+        if (source.internal) continue;
+        const n = await admin.partitionCount(source.topic);
+        if (n === undefined) throw new WeirError('TOPIC_NOT_FOUND', `source topic does not exist; create it before starting`, { topic: source.topic });
+        counts.set(source.topic, n);
+        maxPartitions = Math.max(maxPartitions, n);
+      }
+      if (new Set(counts.values()).size > 1) {
+        throw new WeirError('INVALID_TOPOLOGY', `topics of sub-topology ${sub.id} are not co-partitioned: ${[...counts].map(([t, n]) => `${t}=${n}`).join(', ')}`);
+      }
+    }
+    const partitions = maxPartitions || this.config.defaultPartitions;
+    const specs: TopicSpec[] = this.topology.internalTopics.map((t) => ({
+      name: internalTopicName(applicationId, t.name),
+      partitions,
+      compacted: t.kind === 'changelog',
+    }));
+    specs.push({ name: deadLetterTopicName(applicationId), partitions: 1 });
+    await admin.createTopics(specs);
+  }
+}

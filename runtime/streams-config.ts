@@ -1,0 +1,59 @@
+import { WeirError } from '../errors/weir-error';
+import type { ProcessingGuarantee } from './log';
+import type { LogLevel } from './logger';
+
+/** What to do with a record whose key or value cannot be deserialized. */
+export type DeserializationErrorPolicy = 'dead-letter' | 'log-and-continue' | 'fail';
+
+/** One typed config with defaults (STYLE.md practice 6); names follow Kafka Streams' where they exist. */
+export interface StreamsConfig {
+  /** `application.id`: consumer group id and prefix of every internal topic. */
+  readonly applicationId: string;
+  /** Root of local state; each task's stores live under `<stateDir>/<applicationId>/<taskId>/`. */
+  readonly stateDir: string;
+  /** `processing.guarantee`. */
+  readonly processingGuarantee: ProcessingGuarantee;
+  /** `commit.interval.ms`: how often each task flushes its stores and commits (default 100 for exactly_once, 1000 otherwise). */
+  readonly commitIntervalMs: number;
+  /** Largest serialized record accepted at a sink; larger ones go to the dead-letter topic. */
+  readonly maxRecordBytes: number;
+  readonly deserializationErrorPolicy: DeserializationErrorPolicy;
+  /** Partitions for internal topics whose count cannot be derived (default: the source topic's). */
+  readonly defaultPartitions: number;
+  /** Wall-clock punctuators and idle commits are checked this often. */
+  readonly pollIntervalMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export type StreamsConfigInput = Partial<StreamsConfig> & Pick<StreamsConfig, 'applicationId'>;
+
+export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
+  const guarantee = input.processingGuarantee ?? 'at_least_once';
+  const config: StreamsConfig = {
+    applicationId: input.applicationId,
+    stateDir: input.stateDir ?? '.weir/state',
+    processingGuarantee: guarantee,
+    commitIntervalMs: input.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 1000),
+    maxRecordBytes: input.maxRecordBytes ?? 1_000_000,
+    deserializationErrorPolicy: input.deserializationErrorPolicy ?? 'dead-letter',
+    defaultPartitions: input.defaultPartitions ?? 1,
+    pollIntervalMs: input.pollIntervalMs ?? 100,
+    logLevel: input.logLevel ?? ((process.env.WEIR_LOG_LEVEL as LogLevel | undefined) ?? 'info'),
+  };
+  const fail = (option: string, allowed: string) => {
+    throw new WeirError('INVALID_CONFIG', `invalid ${option}: ${JSON.stringify((config as unknown as Record<string, unknown>)[option])}; allowed: ${allowed}`, { option });
+  };
+  if (!/^[A-Za-z0-9._-]+$/.test(config.applicationId)) fail('applicationId', 'letters, digits, ".", "_" and "-"');
+  if (!['at_least_once', 'exactly_once'].includes(config.processingGuarantee)) fail('processingGuarantee', 'at_least_once, exactly_once');
+  if (!(config.commitIntervalMs >= 0)) fail('commitIntervalMs', 'a number of ms >= 0');
+  if (!(config.maxRecordBytes > 0)) fail('maxRecordBytes', 'a positive number of bytes');
+  if (!['dead-letter', 'log-and-continue', 'fail'].includes(config.deserializationErrorPolicy)) fail('deserializationErrorPolicy', 'dead-letter, log-and-continue, fail');
+  if (!(Number.isInteger(config.defaultPartitions) && config.defaultPartitions > 0)) fail('defaultPartitions', 'a positive integer');
+  if (!(config.pollIntervalMs > 0)) fail('pollIntervalMs', 'a positive number of ms');
+  return config;
+}
+
+/** Internal topic names, built in one place: `<application.id>-<name>`. */
+export const internalTopicName = (applicationId: string, name: string) => `${applicationId}-${name}`;
+export const changelogTopicName = (applicationId: string, store: string) => `${applicationId}-${store}-changelog`;
+export const deadLetterTopicName = (applicationId: string) => `${applicationId}-dlq`;

@@ -1,0 +1,199 @@
+/**
+ * Creates, runs, commits and closes the tasks of this member as partitions are assigned and
+ * revoked (Kafka Streams' TaskManager). Every action on one task runs through its SerialExecutor.
+ */
+import { join } from 'node:path';
+import type { Topology } from '../topology/topology';
+import type { SubTopology } from '../topology/topology-graph';
+import type { CommitLog, FetchedBatch, GroupConsumer, LogClient, TopicPartition } from './log';
+import type { Logger } from './logger';
+import { internalTopicName, type StreamsConfig } from './streams-config';
+import { SerialExecutor } from './serial-executor';
+import { StreamTask } from './stream-task';
+import { TaskStateManager } from './task-state-manager';
+import { withRetry } from './retry';
+
+interface ManagedTask {
+  readonly task: StreamTask;
+  readonly stateManager: TaskStateManager;
+  readonly executor: SerialExecutor;
+  readonly commitLog: CommitLog;
+  readonly ownsCommitLog: boolean;
+  lastCommit: number;
+  paused: boolean;
+}
+
+export class TaskManager {
+  private readonly tasks = new Map<string, ManagedTask>();
+  private readonly taskByTopicPartition = new Map<string, ManagedTask>();
+  private sharedCommitLog: CommitLog | undefined;
+  consumer: GroupConsumer | undefined;
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly config: StreamsConfig,
+    private readonly log: LogClient,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Full source topic names of a sub-topology. */
+  sourceTopicsOf(sub: SubTopology): string[] {
+    return sub.sources.map((s) => (s.internal ? internalTopicName(this.config.applicationId, s.topic) : s.topic));
+  }
+
+  activeTasks(): StreamTask[] {
+    return [...this.tasks.values()].map((t) => t.task);
+  }
+
+  async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
+    const assigned = new Set(partitions.map((p) => `${p.topic}:${p.partition}`));
+    const partitionNumbers = [...new Set(partitions.map((p) => p.partition))];
+    for (const sub of this.topology.subTopologies) {
+      const topics = this.sourceTopicsOf(sub);
+      for (const partition of partitionNumbers) {
+        const id = `${sub.id}_${partition}`;
+        if (this.tasks.has(id) || !topics.some((t) => assigned.has(`${t}:${partition}`))) continue;
+        await this.createTask(sub, partition, topics);
+      }
+    }
+  }
+
+  async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
+    const affected = new Set<ManagedTask>();
+    for (const p of partitions) {
+      const managed = this.taskByTopicPartition.get(`${p.topic}:${p.partition}`);
+      if (managed) affected.add(managed);
+    }
+    for (const managed of affected) await this.closeTask(managed, true);
+  }
+
+  async onBatch(batch: FetchedBatch): Promise<void> {
+    const managed = this.taskByTopicPartition.get(`${batch.topic}:${batch.partition}`);
+    if (!managed) {
+      this.logger.log('warn', 'batch for a partition without a task; ignored', { topic: batch.topic, partition: batch.partition });
+      return;
+    }
+    await managed.executor.run(async () => {
+      await managed.task.prepareBatch(batch.records);
+      managed.task.process(batch.records);
+      await this.maybeCommit(managed, false);
+      this.updatePause(managed);
+    });
+  }
+
+  /** Wall-clock punctuation and interval commits for tasks that received no batch lately. */
+  async tick(): Promise<void> {
+    const now = this.clock();
+    await Promise.all(
+      [...this.tasks.values()].map((managed) =>
+        managed.executor.run(async () => {
+          managed.task.punctuateWallClock(now);
+          await this.maybeCommit(managed, false);
+          this.updatePause(managed);
+        }),
+      ),
+    );
+  }
+
+  /** Bounded input ended: every task emits what is pending, then everything is committed. */
+  async endOfInput(subTopologyId?: number): Promise<void> {
+    for (const managed of this.tasks.values()) {
+      if (subTopologyId !== undefined && !managed.task.taskId.startsWith(`${subTopologyId}_`)) continue;
+      await managed.executor.run(async () => {
+        managed.task.endOfInput();
+        await this.maybeCommit(managed, true);
+      });
+    }
+  }
+
+  async commitAll(): Promise<void> {
+    await Promise.all([...this.tasks.values()].map((m) => m.executor.run(() => this.maybeCommit(m, true))));
+  }
+
+  async closeAll(clean: boolean): Promise<void> {
+    for (const managed of [...this.tasks.values()]) await this.closeTask(managed, clean);
+    await this.sharedCommitLog?.close();
+    this.sharedCommitLog = undefined;
+  }
+
+  private async createTask(sub: SubTopology, partition: number, topics: string[]): Promise<void> {
+    const { config, topology, logger } = this;
+    const taskId = `${sub.id}_${partition}`;
+    const stateManager = new TaskStateManager({
+      applicationId: config.applicationId,
+      taskId,
+      partition,
+      taskDir: join(config.stateDir, config.applicationId, taskId),
+      suppliers: sub.stores.map((s) => topology.graph.stores.get(s)!),
+      logger: logger.child({ task: taskId }),
+    });
+    const reader = this.log.partitionReader({ readCommitted: config.processingGuarantee === 'exactly_once' });
+    try {
+      await stateManager.open({ admin: this.log.admin(), reader });
+    } finally {
+      await reader.close();
+    }
+    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
+    task.initialize();
+    const exactlyOnce = config.processingGuarantee === 'exactly_once';
+    const commitLog = exactlyOnce
+      ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
+      : await this.shared();
+    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false };
+    this.tasks.set(taskId, managed);
+    for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
+    logger.log('info', 'task created', { task: taskId, topics });
+  }
+
+  private async shared(): Promise<CommitLog> {
+    this.sharedCommitLog ??= await this.log.commitLog({ guarantee: 'at_least_once', clientId: this.config.applicationId, groupConsumer: this.consumer });
+    return this.sharedCommitLog;
+  }
+
+  private async maybeCommit(managed: ManagedTask, force: boolean): Promise<void> {
+    const now = this.clock();
+    if (!managed.task.needsCommit()) return;
+    if (!force && now - managed.lastCommit < this.config.commitIntervalMs) return;
+    const unit = await managed.task.prepareCommit();
+    await withRetry(() => managed.commitLog.commit(unit), {
+      what: 'commit',
+      logger: this.logger,
+      fields: { task: managed.task.taskId, records: unit.records.length },
+      maxAttempts: 20,
+    });
+    managed.task.commitSucceeded();
+    managed.lastCommit = now;
+  }
+
+  private updatePause(managed: ManagedTask): void {
+    const backpressured = managed.task.isBackpressured();
+    if (backpressured === managed.paused || !this.consumer) return;
+    const partitions = managed.task.inputTopics().map((topic) => ({ topic, partition: managed.task.partition }));
+    if (backpressured) this.consumer.pause(partitions);
+    else this.consumer.resume(partitions);
+    managed.paused = backpressured;
+    this.logger.log('warn', backpressured ? 'pausing input: a sink is back-pressured' : 'resuming input', { task: managed.task.taskId });
+  }
+
+  private async closeTask(managed: ManagedTask, clean: boolean): Promise<void> {
+    await managed.executor.run(async () => {
+      const { task, stateManager } = managed;
+      let endOffsets: Map<string, number> | undefined;
+      if (clean) {
+        await this.maybeCommit(managed, true);
+        endOffsets = new Map();
+        for (const store of stateManager.allStores()) {
+          const topic = stateManager.changelogTopicOf(store.name);
+          if (topic) endOffsets.set(store.name, await this.log.admin().endOffset({ topic, partition: task.partition }));
+        }
+      }
+      await task.close();
+      await stateManager.close(endOffsets);
+      if (managed.ownsCommitLog) await managed.commitLog.close();
+      this.tasks.delete(task.taskId);
+      for (const [key, m] of this.taskByTopicPartition) if (m === managed) this.taskByTopicPartition.delete(key);
+      this.logger.log('info', 'task closed', { task: task.taskId, clean });
+    });
+  }
+}
