@@ -1,0 +1,52 @@
+/**
+ * SQL for an aggregation query on one source and one server. Only functions that 18.16 and
+ * 24.x both have are used; time literals come from the dialect so filters stay on the key column.
+ */
+import type { ClickHouseConnection } from '../sinks/clickhouse/connection';
+import { quote } from '../sinks/clickhouse/dialect';
+import { BUCKET_COLUMN } from '../sinks/clickhouse/ddl';
+import { ERROR_STATUS_FROM } from '../sinks/clickhouse/schema';
+import type { AggregationQuery, QuerySource } from './aggregation-query';
+
+/** One row of the answer, as the SQL returns it (numbers as strings for 64-bit safety). */
+export interface ServiceAggregateRow {
+  readonly service: string;
+  readonly count: string;
+  readonly errors: string;
+  readonly weighted_count: number;
+  readonly quantiles: number[];
+}
+
+export function renderAggregation(
+  connection: ClickHouseConnection,
+  query: AggregationQuery,
+  source: QuerySource,
+  range: { from: number; to: number },
+): string {
+  const dialect = connection.dialect;
+  const table = connection.table(source.table);
+  const services = query.services && query.services.length > 0 ? `\n  AND service IN (${query.services.map(quote).join(', ')})` : '';
+  if (source.name === 'raw') {
+    // FINAL collapses events a replay wrote twice (same insert id); raw ranges are under an hour.
+    return `SELECT
+  toString(service) AS service,
+  toString(count()) AS count,
+  toString(countIf(status_code >= ${ERROR_STATUS_FROM})) AS errors,
+  sum(sample_weight) AS weighted_count,
+  quantilesExact(0.5, 0.95, 0.99)(duration_ms) AS quantiles
+FROM ${table} FINAL
+WHERE timestamp >= ${dialect.millisLiteral(range.from)} AND timestamp < ${dialect.millisLiteral(range.to)}${services}
+GROUP BY service
+ORDER BY service`;
+  }
+  return `SELECT
+  toString(service) AS service,
+  toString(countMerge(event_count)) AS count,
+  toString(sumMerge(error_count)) AS errors,
+  sumMerge(weight_sum) AS weighted_count,
+  quantilesTDigestMerge(0.5, 0.95, 0.99)(duration_quantiles) AS quantiles
+FROM ${table}
+WHERE ${BUCKET_COLUMN} >= toDateTime(${Math.floor(range.from / 1000)}) AND ${BUCKET_COLUMN} < toDateTime(${Math.floor(range.to / 1000)})${services}
+GROUP BY service
+ORDER BY service`;
+}
