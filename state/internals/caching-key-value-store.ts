@@ -17,6 +17,10 @@ interface Slot<K, V> {
  * serializes nor touches the backend; dirty entries are serialized and written down once per
  * flush (last write per key), or when evicted. Bounded by `maxEntries`, least recently used first.
  *
+ * Changelog order: dirty entries are written down in the order of their last write, except that
+ * an evicted entry is written down (and so logged) at eviction. Order across distinct keys does
+ * not change what a compacted changelog restores; last write per key always holds.
+ *
  * Values handed to `put` and returned by `get` are the cached objects themselves: a caller that
  * mutates one must `put` it again for the change to be flushed.
  */

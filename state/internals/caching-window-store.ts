@@ -20,6 +20,10 @@ interface Slot<K, V> {
  * (the backend expires its own copy when the flush shows it the newer stream time). Bounded by
  * `maxEntries`: the oldest window start is evicted first, since those windows are closing.
  *
+ * Changelog order: dirty entries are written down in the order of their last write, except that
+ * an evicted entry is written down (and so logged) at eviction. Order across distinct keys does
+ * not change what a compacted changelog restores; last write per key always holds.
+ *
  * Values handed to `put` and returned by `fetch` are the cached objects themselves.
  */
 export class CachingWindowStore<K, V> implements WindowStore<K, V> {
