@@ -122,8 +122,8 @@ export class EmbeddedGroupConsumer implements GroupConsumer, GroupMember {
   }
 
   private die(): void {
+    if (this.state !== 'crashed') this.group.drop(this);
     this.state = 'crashed';
-    this.group.drop(this);
     this.current?.done();
     for (const action of this.actions.splice(0)) action.done();
   }

@@ -38,8 +38,8 @@ export class EmbeddedGroup {
   ) {}
 
   nextMemberId(clientId: string): string {
-    // Zero-padded so that sorting by id (as the assignors do) is join order.
-    return `${clientId}-${String(++this.memberCount).padStart(6, '0')}`;
+    // Sequence first and zero-padded, so that sorting by id (as the assignors do) is join order.
+    return `${String(++this.memberCount).padStart(6, '0')}-${clientId}`;
   }
 
   join(member: GroupMember): Promise<void> {
