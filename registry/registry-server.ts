@@ -93,6 +93,7 @@ export class SchemaRegistryServer {
       route('GET', '/schemas/types', () => ['AVRO']),
       route('GET', '/schemas/ids/{id}', async ([id]) => (await this.withCatchUpOnMiss(() => s.schemaById(parseId(id))))),
       route('GET', '/schemas/ids/{id}/schema', async ([id]) => JSON.parse((await this.withCatchUpOnMiss(() => s.schemaById(parseId(id)))).schema)),
+      route('GET', '/schemas/ids/{id}/versions', async ([id]) => this.withCatchUpOnMiss(() => s.versionsOfId(parseId(id)))),
       route('GET', '/subjects', () => s.subjectNames()),
       route('GET', '/subjects/{subject}/versions', ([subject]) => s.versions(subject)),
       route('POST', '/subjects/{subject}/versions', ([subject], body) => this.register(subject, body)),

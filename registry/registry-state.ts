@@ -73,6 +73,12 @@ export class RegistryState {
     return found.schemaType === undefined ? { schema: found.schema } : { schema: found.schema, schemaType: found.schemaType };
   }
 
+  /** GET /schemas/ids/{id}/versions: every subject version holding the schema. */
+  versionsOfId(id: number): { subject: string; version: number }[] {
+    this.schemaById(id);
+    return [...this.subjects.values()].flatMap((versions) => live(versions).filter((v) => v.id === id).map((v) => ({ subject: v.subject, version: v.version })));
+  }
+
   /** POST /subjects/{subject}: the version of this subject holding the schema. */
   lookup(subject: string, candidate: CandidateSchema): SubjectVersion {
     const found = this.liveVersions(subject).find((v) => v.schema === candidate.text);

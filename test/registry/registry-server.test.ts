@@ -94,6 +94,7 @@ test('REST answers and Confluent error codes', async () => {
 
     // The same schema under another subject keeps its global id.
     assert.deepEqual((await raw(url, 'POST', '/subjects/other-value/versions', { schema: JSON.stringify(v1) })).json, { id: 1 });
+    assert.deepEqual((await raw(url, 'GET', '/schemas/ids/1/versions')).json, [{ subject: s, version: 1 }, { subject: 'other-value', version: 1 }]);
 
     assert.deepEqual((await raw(url, 'POST', `/compatibility/subjects/${s}/versions/latest`, { schema: JSON.stringify(v2) })).json, { is_compatible: true });
     const verdict = await raw(url, 'POST', `/compatibility/subjects/${s}/versions/1?verbose=true`, { schema: JSON.stringify({ ...v1, fields: [...v1.fields, { name: 'x', type: 'int' }] }) });
