@@ -16,10 +16,13 @@ export function clickhouseUrl(t: TestContext): string | undefined {
   return undefined;
 }
 
-/** A fresh database named after the test (dropped first if a previous run left it). */
+/**
+ * A fresh database named after the test (dropped first if a previous run left it). The long
+ * request timeout is for DROP DATABASE, which 18.16 takes tens of seconds over while merges run.
+ */
 export async function freshDatabase(url: string, name: string): Promise<ClickHouseConnection> {
   const database = `weir_it_${name}`;
-  const connection = await ClickHouseConnection.open({ url, database });
+  const connection = await ClickHouseConnection.open({ url, database, requestTimeoutMs: 300_000 });
   await connection.command(`DROP DATABASE IF EXISTS ${database}`);
   return connection;
 }
