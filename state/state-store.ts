@@ -26,7 +26,11 @@ export interface StateStore {
   /** Whether its flushes should be sent to a changelog topic. */
   readonly loggingEnabled: boolean;
   init(context: StoreInitContext): Promise<void>;
-  /** Makes pending writes durable in the backend and returns the changelog records for them, in write order, last write per key. */
+  /**
+   * Makes pending writes durable in the backend and returns the changelog records for them, in write order, last write per key.
+   * (weir's stores list each key once, at its first write since the last flush, with the value of its last write; order
+   * across distinct keys does not change what a compacted changelog restores.)
+   */
   flush(): Promise<ChangelogEntry[]>;
   /** Applies changelog records (restoration); called before any record is processed. */
   restore(entries: readonly ChangelogEntry[]): Promise<void>;

@@ -6,30 +6,34 @@ import type { StoreSerdes } from './store-serdes';
 
 /** A cached entry; `value` undefined is a cached delete. */
 interface Slot<K, V> {
-  readonly key: K;
+  readonly bytesKey: BytesKey;
+  key: K;
   value: V | undefined;
   dirty: boolean;
+  /** Second-chance bit: set on access, cleared when eviction passes over the entry. */
+  referenced: boolean;
 }
 
 /**
  * Write-back cache of deserialized values in front of a byte store, like Kafka Streams'
  * CachingKeyValueStore: hot keys are read and written as objects, so the hot path neither
  * serializes nor touches the backend; dirty entries are serialized and written down once per
- * flush (last write per key), or when evicted. Bounded by `maxEntries`, least recently used first.
+ * flush (last write per key), or when evicted. Bounded by `maxEntries`; eviction is second-chance
+ * (CLOCK) over insertion order, which approximates LRU without moving map entries on every hit.
  *
- * Changelog order: dirty entries are written down in the order of their last write, except that
- * an evicted entry is written down (and so logged) at eviction. Order across distinct keys does
- * not change what a compacted changelog restores; last write per key always holds.
+ * Changelog order: dirty entries are written down in the order they first became dirty since
+ * the last flush, except that an evicted entry is written down (and so logged) at eviction. Order
+ * across distinct keys does not change what a compacted changelog restores; last write per key
+ * always holds.
  *
  * Values handed to `put` and returned by `get` are the cached objects themselves: a caller that
  * mutates one must `put` it again for the change to be flushed.
  */
 export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   readonly loggingEnabled: boolean;
-  /** Map order is recency: a hit moves the entry to the end, eviction takes from the front. */
   private readonly cache = new Map<BytesKey, Slot<K, V>>();
-  /** Dirty entries in the order of their last write. */
-  private readonly dirty = new Map<BytesKey, Slot<K, V>>();
+  /** Slots that became dirty since the last flush, in that order; entries no longer dirty are skipped. */
+  private dirty: Array<Slot<K, V>> = [];
   private readonly maxEntries: number;
 
   constructor(
@@ -57,14 +61,13 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const bytesKey = this.serdes.key(key);
     const slot = this.cache.get(bytesKey);
     if (slot !== undefined) {
-      this.cache.delete(bytesKey);
-      this.cache.set(bytesKey, slot);
+      slot.referenced = true;
       return slot.value;
     }
     const bytes = this.inner.get(bytesKey);
     if (bytes === undefined) return undefined;
     const value = this.serdes.valueFrom(bytes);
-    this.cache.set(bytesKey, { key, value, dirty: false });
+    this.cache.set(bytesKey, { bytesKey, key, value, dirty: false, referenced: false });
     this.evict();
     return value;
   }
@@ -80,7 +83,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   /** Sorted by key bytes: the backend's entries with the dirty entries laid over them. */
   *all(): IterableIterator<[K, V]> {
     const merged = new Map<BytesKey, Buffer | Slot<K, V>>(this.inner.all());
-    for (const [bytesKey, slot] of this.dirty) merged.set(bytesKey, slot);
+    for (const slot of this.dirty) if (slot.dirty) merged.set(slot.bytesKey, slot);
     for (const bytesKey of [...merged.keys()].sort()) {
       const entry = merged.get(bytesKey)!;
       if (!Buffer.isBuffer(entry)) {
@@ -95,53 +98,65 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   /** Backend entries plus dirty ones not yet written down (a dirty key may be counted twice). */
   approximateNumEntries(): number {
-    return this.inner.approximateNumEntries() + this.dirty.size;
+    return this.inner.approximateNumEntries() + this.dirty.length;
   }
 
   async flush(): Promise<ChangelogEntry[]> {
-    for (const [bytesKey, slot] of this.dirty) this.writeDown(bytesKey, slot);
-    this.dirty.clear();
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const slot of dirty) if (slot.dirty) this.writeDown(slot);
     return this.inner.flush();
   }
 
   restore(entries: readonly ChangelogEntry[]): Promise<void> {
     // Restoration runs before processing; whatever was cached would be stale afterwards.
     this.cache.clear();
-    this.dirty.clear();
+    this.dirty = [];
     return this.inner.restore(entries);
   }
 
   async close(): Promise<void> {
     this.cache.clear();
-    this.dirty.clear();
+    this.dirty = [];
     await this.inner.close();
   }
 
   private write(key: K, value: V | undefined): void {
     const bytesKey = this.serdes.key(key);
-    const slot: Slot<K, V> = { key, value, dirty: true };
-    this.cache.delete(bytesKey);
-    this.cache.set(bytesKey, slot);
-    this.dirty.delete(bytesKey);
-    this.dirty.set(bytesKey, slot);
-    this.evict();
+    let slot = this.cache.get(bytesKey);
+    if (slot === undefined) {
+      slot = { bytesKey, key, value, dirty: false, referenced: false };
+      this.cache.set(bytesKey, slot);
+    } else {
+      slot.key = key;
+      slot.value = value;
+      slot.referenced = true;
+    }
+    if (!slot.dirty) {
+      slot.dirty = true;
+      this.dirty.push(slot);
+    }
+    if (this.cache.size > this.maxEntries) this.evict();
   }
 
   private evict(): void {
     while (this.cache.size > this.maxEntries) {
-      const [bytesKey, slot] = this.cache.entries().next().value as [BytesKey, Slot<K, V>];
-      if (slot.dirty) {
-        this.writeDown(bytesKey, slot);
-        this.dirty.delete(bytesKey);
+      const slot = this.cache.values().next().value as Slot<K, V>;
+      this.cache.delete(slot.bytesKey);
+      if (slot.referenced) {
+        // Second chance: move to the back of the clock.
+        slot.referenced = false;
+        this.cache.set(slot.bytesKey, slot);
+        continue;
       }
-      this.cache.delete(bytesKey);
+      if (slot.dirty) this.writeDown(slot);
     }
   }
 
-  private writeDown(bytesKey: BytesKey, slot: Slot<K, V>): void {
+  private writeDown(slot: Slot<K, V>): void {
     const bytes = slot.value === undefined ? null : this.serdes.value(slot.value);
-    if (bytes === null) this.inner.delete(bytesKey);
-    else this.inner.put(bytesKey, bytes);
+    if (bytes === null) this.inner.delete(slot.bytesKey);
+    else this.inner.put(slot.bytesKey, bytes);
     slot.dirty = false;
   }
 }

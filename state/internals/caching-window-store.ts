@@ -6,9 +6,9 @@ import type { StoreSerdes } from './store-serdes';
 
 /** A cached window; `value` undefined is a cached removal. */
 interface Slot<K, V> {
-  readonly key: K;
   readonly bytesKey: BytesKey;
   readonly windowStart: number;
+  key: K;
   value: V | undefined;
   dirty: boolean;
 }
@@ -20,17 +20,16 @@ interface Slot<K, V> {
  * (the backend expires its own copy when the flush shows it the newer stream time). Bounded by
  * `maxEntries`: the oldest window start is evicted first, since those windows are closing.
  *
- * Changelog order: dirty entries are written down in the order of their last write, except that
- * an evicted entry is written down (and so logged) at eviction. Order across distinct keys does
- * not change what a compacted changelog restores; last write per key always holds.
+ * Changelog order: as CachingKeyValueStore, the order windows first became dirty since the last
+ * flush, except for windows evicted (written down) earlier.
  *
  * Values handed to `put` and returned by `fetch` are the cached objects themselves.
  */
 export class CachingWindowStore<K, V> implements WindowStore<K, V> {
   readonly loggingEnabled: boolean;
   private readonly segments = new Map<number, Map<BytesKey, Slot<K, V>>>();
-  /** Dirty windows keyed `${windowStart}|${key}`, in the order of their last write. */
-  private readonly dirty = new Map<string, Slot<K, V>>();
+  /** Slots that became dirty since the last flush, in that order; entries no longer dirty are skipped. */
+  private dirty: Array<Slot<K, V>> = [];
   private readonly maxEntries: number;
   private size = 0;
   private observed = -Infinity;
@@ -85,8 +84,8 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
     for (const [bytesKey, windowStart, bytes] of this.inner.fetchAll(fromStart, toStart)) {
       segmentOf(windowStart).set(bytesKey, bytes);
     }
-    for (const slot of this.dirty.values()) {
-      if (slot.windowStart >= fromStart && slot.windowStart <= toStart) segmentOf(slot.windowStart).set(slot.bytesKey, slot);
+    for (const slot of this.dirty) {
+      if (slot.dirty && slot.windowStart >= fromStart && slot.windowStart <= toStart) segmentOf(slot.windowStart).set(slot.bytesKey, slot);
     }
     const observed = this.observed;
     for (const windowStart of [...merged.keys()].sort((a, b) => a - b)) {
@@ -120,18 +119,19 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   approximateNumEntries(): number {
-    return this.inner.approximateNumEntries() + this.dirty.size;
+    return this.inner.approximateNumEntries() + this.dirty.length;
   }
 
   async flush(): Promise<ChangelogEntry[]> {
-    for (const slot of this.dirty.values()) this.writeDown(slot);
-    this.dirty.clear();
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const slot of dirty) if (slot.dirty) this.writeDown(slot);
     return this.inner.flush();
   }
 
   restore(entries: readonly ChangelogEntry[]): Promise<void> {
     this.segments.clear();
-    this.dirty.clear();
+    this.dirty = [];
     this.size = 0;
     return this.inner.restore(entries).then(() => {
       this.observed = Math.max(this.observed, this.inner.observedStreamTime());
@@ -140,7 +140,7 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
 
   async close(): Promise<void> {
     this.segments.clear();
-    this.dirty.clear();
+    this.dirty = [];
     this.size = 0;
     await this.inner.close();
   }
@@ -152,12 +152,19 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
       return;
     }
     const bytesKey = this.serdes.key(key);
-    const slot: Slot<K, V> = { key, bytesKey, windowStart, value, dirty: true };
-    this.insert(slot);
-    const dirtyKey = `${windowStart}|${bytesKey}`;
-    this.dirty.delete(dirtyKey);
-    this.dirty.set(dirtyKey, slot);
-    this.evict(windowStart);
+    let slot = this.segments.get(windowStart)?.get(bytesKey);
+    if (slot === undefined) {
+      slot = { key, bytesKey, windowStart, value, dirty: false };
+      this.insert(slot);
+    } else {
+      slot.key = key;
+      slot.value = value;
+    }
+    if (!slot.dirty) {
+      slot.dirty = true;
+      this.dirty.push(slot);
+    }
+    if (this.size > this.maxEntries) this.evict(windowStart);
   }
 
   private insert(slot: Slot<K, V>): void {
@@ -173,7 +180,8 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
     this.observed = windowStart;
     for (const [start, segment] of this.segments) {
       if (!isExpired(start, this.observed, this.retentionMs)) continue;
-      for (const slot of segment.values()) if (slot.dirty) this.dirty.delete(`${start}|${slot.bytesKey}`);
+      // Dropped without writing down; `dirty` skips them once they are no longer dirty.
+      for (const slot of segment.values()) slot.dirty = false;
       this.size -= segment.size;
       this.segments.delete(start);
     }
@@ -185,11 +193,7 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
       let oldest = Infinity;
       for (const start of this.segments.keys()) if (start < oldest) oldest = start;
       const segment = this.segments.get(oldest)!;
-      for (const slot of segment.values()) {
-        if (!slot.dirty) continue;
-        this.writeDown(slot);
-        this.dirty.delete(`${oldest}|${slot.bytesKey}`);
-      }
+      for (const slot of segment.values()) if (slot.dirty) this.writeDown(slot);
       this.size -= segment.size;
       this.segments.delete(oldest);
       if (oldest === justWritten) return;

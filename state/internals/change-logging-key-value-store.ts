@@ -8,7 +8,7 @@ import type { KeyValueBytesStore } from './key-value-bytes-store';
  * Streams' ChangeLoggingKeyValueBytesStore does, but batched per commit instead of per write.
  */
 export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
-  /** Insertion order is the order of the last write of each key. */
+  /** Last write per key; Map order is the order of each key's first write since the last flush. */
   private readonly dirty = new Map<BytesKey, Buffer | null>();
 
   constructor(private readonly inner: KeyValueBytesStore) {}
@@ -31,13 +31,11 @@ export class ChangeLoggingKeyValueStore implements KeyValueBytesStore {
 
   put(key: BytesKey, value: Buffer): void {
     this.inner.put(key, value);
-    this.dirty.delete(key);
     this.dirty.set(key, value);
   }
 
   delete(key: BytesKey): void {
     this.inner.delete(key);
-    this.dirty.delete(key);
     this.dirty.set(key, null);
   }
 

@@ -11,10 +11,10 @@ import type { ExpiryListener, WindowBytesStore } from './window-bytes-store';
  */
 export class ChangeLoggingWindowStore implements WindowBytesStore {
   /**
-   * Last write per window, keyed `${windowStart}|${key}` (the start has no `|`, so the split is
-   * unambiguous); insertion order is the order of each window's last write.
+   * Last write per window, by window start then key (nested maps: no composite key built per
+   * write). Flushed in the order each window start, then each key, was first written.
    */
-  private readonly dirty = new Map<string, Buffer | null>();
+  private readonly dirty = new Map<number, Map<BytesKey, Buffer | null>>();
   private logging = true;
 
   constructor(private readonly inner: WindowBytesStore) {
@@ -80,14 +80,17 @@ export class ChangeLoggingWindowStore implements WindowBytesStore {
   }
 
   async flush(): Promise<ChangelogEntry[]> {
-    const records = [...this.dirty];
+    const records: Array<[number, BytesKey, Buffer | null]> = [];
+    for (const [windowStart, segment] of this.dirty) for (const [key, value] of segment) records.push([windowStart, key, value]);
     await this.inner.flush();
     const entries: ChangelogEntry[] = [];
-    for (const [dirtyKey, value] of records) {
-      const bar = dirtyKey.indexOf('|');
-      entries.push({ key: windowChangelogKey(dirtyKey.slice(bar + 1), Number(dirtyKey.slice(0, bar))), value });
+    for (const [windowStart, key, value] of records) {
+      entries.push({ key: windowChangelogKey(key, windowStart), value });
       // A window written again while the inner flush was in flight stays dirty.
-      if (this.dirty.get(dirtyKey) === value) this.dirty.delete(dirtyKey);
+      const segment = this.dirty.get(windowStart);
+      if (segment === undefined) continue;
+      if (segment.get(key) === value) segment.delete(key);
+      if (segment.size === 0) this.dirty.delete(windowStart);
     }
     return entries;
   }
@@ -107,8 +110,8 @@ export class ChangeLoggingWindowStore implements WindowBytesStore {
   }
 
   private record(key: BytesKey, windowStart: number, value: Buffer | null): void {
-    const dirtyKey = `${windowStart}|${key}`;
-    this.dirty.delete(dirtyKey);
-    this.dirty.set(dirtyKey, value);
+    let segment = this.dirty.get(windowStart);
+    if (segment === undefined) this.dirty.set(windowStart, (segment = new Map()));
+    segment.set(key, value);
   }
 }

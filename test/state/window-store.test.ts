@@ -124,7 +124,7 @@ for (const variant of STORE_VARIANTS) {
         store.put('x', 0, 3);
         store.put('z', 60, 4);
         store.remove('z', 60);
-        assert.deepEqual(flushed(variant, await store.flush()), expectedFlush(variant, [['y', 50, '2'], ['x', 0, '3'], ['z', 60, null]]));
+        assert.deepEqual(flushed(variant, await store.flush()), expectedFlush(variant, [['x', 0, '3'], ['y', 50, '2'], ['z', 60, null]]));
         assert.deepEqual(await store.flush(), []);
         // Stream time 150 expires windows 0 and 50 (<= 150 - 100), which the changelog must forget.
         store.put('w', 150, 5);
