@@ -6,6 +6,9 @@ import type { KeyValueBytesStore } from '../internals/key-value-bytes-store';
 import { InMemoryKeyValueStore } from '../memory/in-memory-key-value-store';
 import { RocksDBDatabase } from './rocksdb-database';
 
+/** Changelog records per RocksDB write batch during restoration. */
+const RESTORE_BATCH = 10_000;
+
 /**
  * RocksDB backend for key-value stores.
  *
@@ -64,7 +67,10 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
   }
 
   async restore(entries: readonly ChangelogEntry[]): Promise<void> {
+    let applied = 0;
     for (const entry of entries) {
+      // Bounded write batches, so restoring a long changelog does not build one huge batch.
+      if (++applied % RESTORE_BATCH === 0) await this.flush();
       const key = toBytesKey(entry.key);
       if (entry.value === null) this.delete(key);
       else this.put(key, entry.value);

@@ -6,6 +6,9 @@ import { type ExpiryListener, type WindowBytesStore, isExpired } from '../intern
 import { InMemoryWindowStore } from '../memory/in-memory-window-store';
 import { RocksDBDatabase, type RocksDBWrite } from './rocksdb-database';
 
+/** Changelog records per RocksDB write batch during restoration. */
+const RESTORE_BATCH = 10_000;
+
 /**
  * RocksDB backend for window stores. RocksDB keys use the changelog layout (key bytes + 8-byte
  * big-endian window start), so restoring and persisting share one format.
@@ -104,7 +107,10 @@ export class RocksDBWindowStore implements WindowBytesStore {
   }
 
   async restore(entries: readonly ChangelogEntry[]): Promise<void> {
+    let applied = 0;
     for (const entry of entries) {
+      // Bounded write batches, so restoring a long changelog does not build one huge batch.
+      if (++applied % RESTORE_BATCH === 0) await this.flush();
       const { key, windowStart } = parseWindowChangelogKey(entry.key, this.name);
       if (entry.value === null) this.remove(key, windowStart);
       else this.put(key, windowStart, entry.value);

@@ -188,6 +188,22 @@ for (const variant of STORE_VARIANTS) {
           assert.deepEqual(await reopened.flush(), []);
           await reopened.close();
         }));
+
+      it('makes restored records durable: a store reopened after a restore has them', () =>
+        withStateDir(async (dir) => {
+          // More records than one restore write batch (10,000), ending with deletes of some keys.
+          const changelog: ChangelogEntry[] = [];
+          for (let i = 0; i < 25_000; i++) changelog.push({ key: Buffer.from(`k${i}`), value: Buffer.from(String(i)) });
+          for (let i = 0; i < 25_000; i += 5) changelog.push({ key: Buffer.from(`k${i}`), value: null });
+          const first = await open(variant, dir);
+          await first.restore(changelog);
+          await first.close();
+          const reopened = await open(variant, dir);
+          assert.equal(reopened.approximateNumEntries(), 20_000);
+          assert.equal(reopened.get('k24999'), 24999);
+          assert.equal(reopened.get('k24995'), undefined);
+          await reopened.close();
+        }));
     } else {
       it('starts empty after close and reopen (memory only)', () =>
         withStateDir(async (dir) => {
