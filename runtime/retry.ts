@@ -23,7 +23,8 @@ export async function withRetry<T>(job: () => Promise<T>, options: RetryOptions)
       if ((options.retriable && !options.retriable(error)) || attempt >= (options.maxAttempts ?? Infinity)) throw error;
       const delay = Math.min(max, initial * 2 ** (attempt - 1));
       options.logger.log('warn', `${options.what} failed; retrying`, { attempt, retryInMs: delay, error, ...options.fields });
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      // Unref: a retrying zombie must not keep a finished process alive.
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
     }
   }
 }

@@ -99,23 +99,39 @@ export class StreamsApp {
    */
   async waitUntilCaughtUp(options: { timeoutMs?: number; settleMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
-    const admin = this.log.admin();
     let quietRounds = 0;
     while (quietRounds < 2) {
       if (this.failure) throw this.failure;
       if (Date.now() > deadline) throw new WeirError('PROCESSING_FAILED', 'timed out waiting for the input to be consumed');
       await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 50));
-      const tasks = this.tasks.activeTasks();
-      let caughtUp = tasks.length > 0;
+      quietRounds = (await this.caughtUp()) ? quietRounds + 1 : 0;
+    }
+  }
+
+  /**
+   * Whether no assigned partition holds a record past what its task consumed. Compares by reading,
+   * not by offsets: under exactly_once the end offset counts transaction markers, which are not records.
+   */
+  private async caughtUp(): Promise<boolean> {
+    const tasks = this.tasks.activeTasks();
+    if (tasks.length === 0) return false;
+    const admin = this.log.admin();
+    const reader = this.log.partitionReader({ readCommitted: this.config.processingGuarantee === 'exactly_once' });
+    try {
       for (const task of tasks) {
-        for (const [topic, consumed] of task.consumedPositions()) {
-          if ((await admin.endOffset({ topic, partition: task.partition })) > consumed) caughtUp = false;
-        }
         for (const topic of task.inputTopics()) {
-          if (!task.consumedPositions().has(topic) && (await admin.endOffset({ topic, partition: task.partition })) > 0) caughtUp = false;
+          const tp = { topic, partition: task.partition };
+          const from = task.consumedPositions().get(topic) ?? (await admin.beginningOffset(tp));
+          const end = await admin.endOffset(tp);
+          if (end <= from) continue;
+          for await (const batch of reader.read(tp, from, end)) {
+            if (batch.length > 0) return false;
+          }
         }
       }
-      quietRounds = caughtUp ? quietRounds + 1 : 0;
+      return this.tasks.activeTasks().every((t) => !t.needsCommit());
+    } finally {
+      await reader.close();
     }
   }
 
@@ -172,6 +188,12 @@ export class StreamsApp {
       compacted: t.kind === 'changelog',
     }));
     specs.push({ name: deadLetterTopicName(applicationId), partitions: 1 });
+    // Output topics that do not exist yet are created like Kafka's auto-creation would, with the sources' partition count.
+    for (const node of this.topology.graph.nodes.values()) {
+      if (node.kind === 'sink' && !node.internal && (await admin.partitionCount(node.topic)) === undefined) {
+        specs.push({ name: node.topic, partitions });
+      }
+    }
     await admin.createTopics(specs);
   }
 }

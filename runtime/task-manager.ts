@@ -12,6 +12,7 @@ import { SerialExecutor } from './serial-executor';
 import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
 import { withRetry } from './retry';
+import { isWeirError } from '../errors/weir-error';
 
 interface ManagedTask {
   readonly task: StreamTask;
@@ -21,6 +22,8 @@ interface ManagedTask {
   readonly ownsCommitLog: boolean;
   lastCommit: number;
   paused: boolean;
+  /** Set when a commit was refused because another member owns the partition now. */
+  migrated: boolean;
 }
 
 export class TaskManager {
@@ -75,11 +78,13 @@ export class TaskManager {
       return;
     }
     await managed.executor.run(async () => {
+      if (managed.migrated) return;
       await managed.task.prepareBatch(batch.records);
       managed.task.process(batch.records);
       await this.maybeCommit(managed, false);
       this.updatePause(managed);
     });
+    if (managed.migrated) await this.closeTask(managed, false);
   }
 
   /** Wall-clock punctuation and interval commits for tasks that received no batch lately. */
@@ -140,7 +145,7 @@ export class TaskManager {
     const commitLog = exactlyOnce
       ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
       : await this.shared();
-    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false };
+    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, migrated: false };
     this.tasks.set(taskId, managed);
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
     logger.log('info', 'task created', { task: taskId, topics });
@@ -153,15 +158,24 @@ export class TaskManager {
 
   private async maybeCommit(managed: ManagedTask, force: boolean): Promise<void> {
     const now = this.clock();
-    if (!managed.task.needsCommit()) return;
+    if (managed.migrated || !managed.task.needsCommit()) return;
     if (!force && now - managed.lastCommit < this.config.commitIntervalMs) return;
     const unit = await managed.task.prepareCommit();
-    await withRetry(() => managed.commitLog.commit(unit), {
-      what: 'commit',
-      logger: this.logger,
-      fields: { task: managed.task.taskId, records: unit.records.length },
-      maxAttempts: 20,
-    });
+    try {
+      await withRetry(() => managed.commitLog.commit(unit), {
+        what: 'commit',
+        logger: this.logger,
+        fields: { task: managed.task.taskId, records: unit.records.length },
+        maxAttempts: 20,
+        retriable: (error) => !isWeirError(error, 'TASK_MIGRATED'),
+      });
+    } catch (error) {
+      if (!isWeirError(error, 'TASK_MIGRATED')) throw error;
+      // Another member owns the partition now: this task's uncommitted work is a zombie's, drop it.
+      this.logger.log('warn', 'task migrated to another member; closing it without committing', { task: managed.task.taskId });
+      managed.migrated = true;
+      return;
+    }
     managed.task.commitSucceeded();
     managed.lastCommit = now;
   }
@@ -180,7 +194,7 @@ export class TaskManager {
     await managed.executor.run(async () => {
       const { task, stateManager } = managed;
       let endOffsets: Map<string, number> | undefined;
-      if (clean) {
+      if (clean && !managed.migrated) {
         await this.maybeCommit(managed, true);
         endOffsets = new Map();
         for (const store of stateManager.allStores()) {
