@@ -44,7 +44,12 @@ export class WindowedAggregateProcessor<K, V, A, R> implements Processor<K, V, W
       this.context.metrics.increment('skipped-null-key-or-value');
       return;
     }
-    if (record.timestamp > this.observedStreamTime) this.observedStreamTime = record.timestamp;
+    if (record.timestamp > this.observedStreamTime) {
+      this.observedStreamTime = record.timestamp;
+      // Close first: final results leave before newer windows are written, and before the store's
+      // retention (relative to the newest window) could expire them.
+      if (this.config.emit === 'on-window-close') this.closeWindows(this.observedStreamTime);
+    }
     const { sizeMs, graceMs } = this.windows;
     for (const start of this.windows.windowsFor(record.timestamp)) {
       const end = start + sizeMs;
@@ -60,7 +65,6 @@ export class WindowedAggregateProcessor<K, V, A, R> implements Processor<K, V, W
       this.store.put(record.key, start, updated);
       if (this.config.emit === 'on-update') this.emit(record.key, start, updated, Math.max(record.timestamp, start));
     }
-    if (this.config.emit === 'on-window-close') this.closeWindows(this.observedStreamTime);
   }
 
   onEndOfInput(): void {
