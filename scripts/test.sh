@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `npm test`: type check, then every test under test/ with node's built-in runner. Integration tests
+# need Kafka and ClickHouse: when KAFKA_BROKERS / CLICKHOUSE_URL are unset, this script starts local
+# ones with scripts/kafka.sh and scripts/clickhouse.sh (installing them if missing) and stops them
+# after. If one cannot be started, its tests skip with a message, unless CI=true, where that is a failure.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { echo "test.sh: $*" >&2; }
+started=()
+cleanup() {
+  for service in "${started[@]}"; do
+    say "stopping the local ${service}"
+    "scripts/${service}.sh" down >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT INT TERM
+
+start_service() { # name, variable
+  local name="$1" var="$2" line
+  if [ -n "${!var:-}" ]; then say "using ${var}=${!var}"; return 0; fi
+  say "${var} is unset: starting a local ${name} with scripts/${name}.sh up (installs it if missing)"
+  if line="$("scripts/${name}.sh" up)"; then
+    export "${line?}"
+    started+=("$name")
+    say "started ${line}"
+  else
+    if [ "${CI:-}" = "true" ]; then say "could not start ${name} and CI=true: failing"; exit 1; fi
+    say "could not start ${name}: its integration tests will be skipped"
+  fi
+}
+
+say "type check (tsc --noEmit)"
+npx tsc --noEmit -p . || { say "type check failed"; exit 1; }
+
+start_service kafka KAFKA_BROKERS
+start_service clickhouse CLICKHOUSE_URL
+
+mapfile -t files < <(find test -name '*.test.ts' | sort)
+say "running ${#files[@]} test files"
+node --import tsx --test --test-reporter=spec --test-concurrency=1 "${files[@]}"
