@@ -30,6 +30,11 @@ start_service() { # name, variable
   fi
 }
 
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  say "dependencies missing or stale: npm install"
+  npm install --no-audit --no-fund >&2 || { say "npm install failed"; exit 1; }
+fi
+
 say "type check (tsc --noEmit)"
 npx tsc --noEmit -p . || { say "type check failed"; exit 1; }
 
