@@ -46,7 +46,7 @@ export async function run(): Promise<BenchResult[]> {
     for (const variant of VARIANTS) {
       results.push(...(await putsAndGets(variant, path.join(root, `kv-${results.length}`), OPS)));
       results.push(await windowUpdates(variant, path.join(root, `w-${results.length}`)));
-      results.push(await flush100k(variant, path.join(root, `f-${results.length}`)));
+      results.push(...(await flush100k(variant, path.join(root, `f-${results.length}`))));
     }
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -111,21 +111,34 @@ async function windowUpdates(variant: Variant, stateDir: string): Promise<BenchR
   };
 }
 
-async function flush100k(variant: Variant, stateDir: string): Promise<BenchResult> {
+/** One flush of 100k dirty keys; for RocksDB also the init of a reopened store (loading 100k keys). */
+async function flush100k(variant: Variant, stateDir: string): Promise<BenchResult[]> {
   const store = keyValueStore(variant);
   await store.init({ taskId: '0_0', stateDir });
   for (let i = 0; i < KEYS; i++) store.put(keys[i], { count: i, sum: i, max: i });
-  const started = performance.now();
+  let started = performance.now();
   const records = await store.flush();
-  const elapsedMs = performance.now() - started;
+  const flushMs = performance.now() - started;
   if (records.length !== KEYS) throw new Error(`flush returned ${records.length} records, expected ${KEYS}`);
   await closeStore(store);
-  return {
-    name: `flush 100k dirty keys, ${variant.label}`,
-    events: KEYS,
-    elapsedMs,
-    notes: `one flush: ${variant.cache ? 'serialize, ' : ''}${variant.persistent ? 'RocksDB write batch, ' : ''}100k changelog records`,
-  };
+  const results: BenchResult[] = [
+    {
+      name: `flush 100k dirty keys, ${variant.label}`,
+      events: KEYS,
+      elapsedMs: flushMs,
+      notes: `one flush: ${variant.cache ? 'serialize, ' : ''}${variant.persistent ? 'RocksDB write batch, ' : ''}100k changelog records`,
+    },
+  ];
+  if (variant.persistent) {
+    const reopened = keyValueStore(variant);
+    started = performance.now();
+    await reopened.init({ taskId: '0_0', stateDir });
+    const initMs = performance.now() - started;
+    if (reopened.approximateNumEntries() !== KEYS) throw new Error(`reopened store has ${reopened.approximateNumEntries()} entries, expected ${KEYS}`);
+    await closeStore(reopened);
+    results.push({ name: `reopen (init) with 100k keys, ${variant.label}`, events: KEYS, elapsedMs: initMs, notes: 'open RocksDB and load every entry into memory' });
+  }
+  return results;
 }
 
 async function closeStore(store: StateStore): Promise<void> {

@@ -1,34 +1,41 @@
 /**
- * The only place that talks to level-rocksdb. Async and batched only: open, read everything once,
+ * The only place that talks to RocksDB. Async and batched only: open, read everything once,
  * write a batch, close. Stores never await it per record; they keep a memory image and call it
  * from init/flush/restore.
+ *
+ * It drives the `rocksdb` binding that level-rocksdb bundles, without levelup's encoding-down
+ * layer: keys and values are Buffers already, and on this machine encoding-down made a 100k-put
+ * batch 3x slower (1.30 s vs 0.44 s). The binding is resolved from level-rocksdb's own
+ * dependencies, so the version is the one level-rocksdb pins.
  */
 import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { WeirError } from '../../errors/weir-error';
 import { type BytesKey, fromBytesKey, toBytesKey } from '../internals/bytes';
 
-/** The slice of levelup's API used here (level-rocksdb ships no types). */
-interface LevelUp {
-  batch(operations: LevelOperation[]): Promise<void>;
-  createReadStream(options: { keys: true; values: true }): AsyncIterable<{ key: Buffer; value: Buffer }>;
-  close(): Promise<void>;
-}
-type LevelOperation = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
-type LevelFactory = (
-  location: string,
-  options: { keyEncoding: 'binary'; valueEncoding: 'binary'; createIfMissing: boolean },
-  callback: (error: Error | null, db: LevelUp) => void,
-) => void;
+type Callback = (error?: Error | null) => void;
+type NativeOperation = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const level = require('level-rocksdb') as LevelFactory;
+/** The slice of the abstract-leveldown 7 API of the `rocksdb` binding used here (it ships no types). */
+interface NativeRocksDB {
+  open(options: { createIfMissing: boolean; errorIfExists: boolean }, callback: Callback): void;
+  batch(operations: NativeOperation[], options: { sync: boolean }, callback: Callback): void;
+  iterator(options: { keyAsBuffer: true; valueAsBuffer: true }): NativeIterator;
+  close(callback: Callback): void;
+}
+interface NativeIterator {
+  next(callback: (error: Error | null | undefined, key?: Buffer, value?: Buffer) => void): void;
+  end(callback: Callback): void;
+}
+
+const rocksdb = require(require.resolve('rocksdb', { paths: [path.dirname(require.resolve('level-rocksdb'))] })) as (location: string) => NativeRocksDB;
 
 /** One write of a batch: a value, or null to delete the key. */
 export type RocksDBWrite = readonly [BytesKey, Buffer | null];
 
 export class RocksDBDatabase {
   private constructor(
-    private readonly db: LevelUp,
+    private readonly db: NativeRocksDB,
     readonly location: string,
     private readonly store: string,
   ) {}
@@ -36,11 +43,8 @@ export class RocksDBDatabase {
   static async open(location: string, store: string): Promise<RocksDBDatabase> {
     try {
       await mkdir(location, { recursive: true });
-      const db = await new Promise<LevelUp>((resolve, reject) => {
-        level(location, { keyEncoding: 'binary', valueEncoding: 'binary', createIfMissing: true }, (error, opened) =>
-          error ? reject(error) : resolve(opened),
-        );
-      });
+      const db = rocksdb(location);
+      await call((done) => db.open({ createIfMissing: true, errorIfExists: false }, done));
       return new RocksDBDatabase(db, location, store);
     } catch (error) {
       throw new WeirError('STORE_ERROR', 'cannot open RocksDB', { store, location }, { cause: error });
@@ -48,25 +52,38 @@ export class RocksDBDatabase {
   }
 
   /** Every entry in key order; used once at init to build the memory image. */
-  async *entries(): AsyncIterableIterator<[BytesKey, Buffer]> {
+  async readAll(): Promise<Array<[BytesKey, Buffer]>> {
+    const iterator = this.db.iterator({ keyAsBuffer: true, valueAsBuffer: true });
+    const entries: Array<[BytesKey, Buffer]> = [];
     try {
-      for await (const { key, value } of this.db.createReadStream({ keys: true, values: true })) {
-        yield [toBytesKey(key), value];
-      }
+      // One callback per entry (the binding reads ahead in chunks), not one promise per entry.
+      await new Promise<void>((resolve, reject) => {
+        const next = (): void =>
+          iterator.next((error, key, value) => {
+            if (error) return reject(error);
+            if (key === undefined || value === undefined) return resolve();
+            entries.push([toBytesKey(key), value]);
+            next();
+          });
+        next();
+      });
     } catch (error) {
       throw new WeirError('STORE_ERROR', 'cannot read RocksDB', { store: this.store, location: this.location }, { cause: error });
+    } finally {
+      await call((done) => iterator.end(done));
     }
+    return entries;
   }
 
-  /** Applies the writes atomically in one RocksDB write batch. */
+  /** Applies the writes atomically in one RocksDB write batch (WAL on, no fsync, as Kafka Streams). */
   async write(writes: Iterable<RocksDBWrite>): Promise<void> {
-    const operations: LevelOperation[] = [];
+    const operations: NativeOperation[] = [];
     for (const [key, value] of writes) {
       operations.push(value === null ? { type: 'del', key: fromBytesKey(key) } : { type: 'put', key: fromBytesKey(key), value });
     }
     if (operations.length === 0) return;
     try {
-      await this.db.batch(operations);
+      await call((done) => this.db.batch(operations, { sync: false }, done));
     } catch (error) {
       throw new WeirError('STORE_ERROR', 'RocksDB write batch failed', { store: this.store, location: this.location, writes: operations.length }, { cause: error });
     }
@@ -74,9 +91,13 @@ export class RocksDBDatabase {
 
   async close(): Promise<void> {
     try {
-      await this.db.close();
+      await call((done) => this.db.close(done));
     } catch (error) {
       throw new WeirError('STORE_ERROR', 'cannot close RocksDB', { store: this.store, location: this.location }, { cause: error });
     }
   }
+}
+
+function call(run: (done: Callback) => void): Promise<void> {
+  return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 }

@@ -32,7 +32,7 @@ export class RocksDBKeyValueStore implements KeyValueBytesStore {
   async init(context: StoreInitContext): Promise<void> {
     if (this.db !== null) throw new WeirError('STORE_ERROR', 'store already initialized', { store: this.name, task: context.taskId });
     this.db = await RocksDBDatabase.open(path.join(context.stateDir, 'rocksdb', this.name), this.name);
-    for await (const [key, value] of this.db.entries()) this.image.put(key, value);
+    for (const [key, value] of await this.db.readAll()) this.image.put(key, value);
   }
 
   get(key: BytesKey): Buffer | undefined {

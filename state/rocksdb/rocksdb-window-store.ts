@@ -38,7 +38,7 @@ export class RocksDBWindowStore implements WindowBytesStore {
     this.db = await RocksDBDatabase.open(path.join(context.stateDir, 'rocksdb', this.name), this.name);
     const loaded: Array<[BytesKey, number, Buffer]> = [];
     let observed = -Infinity;
-    for await (const [stored, value] of this.db.entries()) {
+    for (const [stored, value] of await this.db.readAll()) {
       const { key, windowStart } = parseWindowChangelogKey(Buffer.from(stored, 'latin1'), this.name);
       loaded.push([key, windowStart, value]);
       if (windowStart > observed) observed = windowStart;
