@@ -1,0 +1,72 @@
+/**
+ * Classifies kafkajs errors: which mean "another member or producer owns this now" (the task
+ * migrated), which are outages worth retrying, and which are bugs.
+ */
+import { WeirError, isWeirError, type ErrorContext } from '../../errors/weir-error';
+
+const MIGRATED_TYPES = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'REBALANCE_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+]);
+
+interface KafkaJsErrorShape {
+  name?: string;
+  type?: string;
+  retriable?: boolean;
+  cause?: unknown;
+}
+
+function shape(error: unknown): KafkaJsErrorShape {
+  return typeof error === 'object' && error !== null ? (error as KafkaJsErrorShape) : {};
+}
+
+/** Walks kafkajs' wrapping (KafkaJSNumberOfRetriesExceeded keeps the original as `cause`). */
+function chain(error: unknown): KafkaJsErrorShape[] {
+  const out: KafkaJsErrorShape[] = [];
+  let current: unknown = error;
+  for (let i = 0; i < 5 && current; i++) {
+    out.push(shape(current));
+    current = shape(current).cause;
+  }
+  return out;
+}
+
+export function isMigrated(error: unknown): boolean {
+  return isWeirError(error, 'TASK_MIGRATED') || chain(error).some((e) => e.type !== undefined && MIGRATED_TYPES.has(e.type));
+}
+
+/** Connection trouble, timeouts, leader moves: the broker may come back, so retry with backoff. */
+export function isRetriable(error: unknown): boolean {
+  if (isMigrated(error)) return false;
+  if (isWeirError(error)) return isWeirError(error, 'BROKER_UNAVAILABLE');
+  return chain(error).some(
+    (e) =>
+      e.retriable === true ||
+      e.name === 'KafkaJSConnectionError' ||
+      e.name === 'KafkaJSConnectionClosedError' ||
+      e.name === 'KafkaJSNumberOfRetriesExceeded' ||
+      e.name === 'KafkaJSRequestTimeoutError' ||
+      e.name === 'KafkaJSNoBrokerAvailableError' ||
+      e.name === 'KafkaJSBrokerNotFound' ||
+      e.name === 'KafkaJSLockTimeout' ||
+      e.name === 'KafkaJSTimeout' ||
+      e.type === 'CONCURRENT_TRANSACTIONS' ||
+      e.type === 'COORDINATOR_NOT_AVAILABLE' ||
+      e.type === 'NOT_COORDINATOR' ||
+      e.type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
+      e.type === 'NOT_LEADER_FOR_PARTITION' ||
+      e.type === 'NOT_ENOUGH_REPLICAS',
+  );
+}
+
+export function migratedError(message: string, context: ErrorContext, cause?: unknown): WeirError {
+  return new WeirError('TASK_MIGRATED', message, context, { cause });
+}
+
+export function brokerUnavailable(what: string, context: ErrorContext, cause: unknown): WeirError {
+  return new WeirError('BROKER_UNAVAILABLE', `${what}: the Kafka broker did not answer`, context, { cause });
+}

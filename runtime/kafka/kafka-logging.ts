@@ -1,0 +1,20 @@
+/** Routes kafkajs' own log lines into weir's structured logger, so broker trouble reads as one stream. */
+import { logLevel, type logCreator } from 'kafkajs';
+import type { Logger, LogLevel } from '../logger';
+
+const LEVELS: Record<number, LogLevel> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export function kafkajsLogCreator(logger: Logger): logCreator {
+  return () => ({ namespace, level, log }) => {
+    const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
+    logger.log(LEVELS[level] ?? 'info', `kafkajs ${namespace}: ${message}`, fields);
+  };
+}
+
+/** kafkajs logs every retry at ERROR; weir logs broker outages itself, once per retry, so keep kafkajs at WARN. */
+export const KAFKAJS_LOG_LEVEL = logLevel.WARN;
