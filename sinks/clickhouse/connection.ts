@@ -32,10 +32,16 @@ export class ClickHouseConnection {
 
   /** Connects and reads the server version; fails with `SINK_UNAVAILABLE` when the server does not answer. */
   static async open(options: ConnectionOptions): Promise<ClickHouseConnection> {
+    // Credentials may come in the URL (`http://weir:secret@clickhouse:8123`, as docker-compose passes them).
+    const parsed = new URL(options.url);
+    const username = options.username ?? (decodeURIComponent(parsed.username) || 'default');
+    const password = options.password ?? decodeURIComponent(parsed.password);
+    parsed.username = '';
+    parsed.password = '';
     const client = createClient({
-      url: options.url,
-      username: options.username ?? 'default',
-      password: options.password ?? '',
+      url: parsed.toString().replace(/\/$/, ''),
+      username,
+      password,
       request_timeout: options.requestTimeoutMs ?? 30_000,
       // Old servers close idle sockets early; a stale keep-alive socket would fail the next insert.
       keep_alive: { enabled: true, idle_socket_ttl: 1_000 },
