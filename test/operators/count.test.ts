@@ -47,3 +47,25 @@ test('count per key (through a repartition) and reduce per key emit every update
   );
   await driver.close();
 });
+
+test('groupBy with repartition: false groups within the partition, without a repartition topic', async () => {
+  const builder = new StreamsBuilder();
+  builder.stream('events', { keySerde: stringSerde, valueSerde: stringSerde }).pipe(
+    groupBy((service, op) => `${service}|${op}`, { keySerde: stringSerde, repartition: false }),
+    count({ store: Stores.keyValue('per-operation', { keySerde: stringSerde, valueSerde: jsonSerde<number>(), persistent: false }) }),
+    toStream(),
+    to('counts', { keySerde: stringSerde, valueSerde: jsonSerde<number>() }),
+  );
+  const topology = builder.build();
+  assert.equal(topology.subTopologies.length, 1);
+  assert.deepEqual(topology.internalTopics.map((t) => t.name), ['per-operation-changelog']);
+  const driver = await TopologyTestDriver.create(topology);
+  const input = driver.createInputTopic('events', stringSerde, stringSerde);
+  input.pipeInput('api', 'GET /a', 1);
+  input.pipeInput('api', 'GET /a', 2);
+  input.pipeInput('api', 'GET /b', 3);
+  assert.deepEqual(driver.createOutputTopic('counts', stringSerde, jsonSerde<number>()).readKeyValuesToList(), [
+    { key: 'api|GET /a', value: 1 }, { key: 'api|GET /a', value: 2 }, { key: 'api|GET /b', value: 1 },
+  ]);
+  await driver.close();
+});
