@@ -52,20 +52,23 @@ export function scenarioOf(kind: ScenarioKind, graph: ServiceGraph, at: Scenario
 }
 
 /**
- * A service that suits the kind: the leaf with the most (transitive) callers for a cascading
- * failure, a leaf for maintenance, otherwise a middle-tier service; stable for a seed.
+ * A service that suits the kind: for a cascading failure the leaf with the most traffic times
+ * (transitive) callers, a leaf for maintenance, otherwise one of the busier middle-tier services;
+ * stable for a seed.
  */
 export function pickService(kind: ScenarioKind, graph: ServiceGraph, seed: number | string = 1): string {
   const deepest = Math.max(...graph.services.map((s) => s.layer));
   if (kind === 'cascading-failure') {
+    // A leaf that sees traffic and has callers several layers up: the failure has somewhere to climb.
+    const share = graph.expectedSpansPerService();
     let best = graph.services[graph.services.length - 1];
-    let bestCount = -1;
+    let bestScore = -1;
     for (const s of graph.services) {
       if (s.layer !== deepest) continue;
-      const count = graph.ancestors(s.name).length;
-      if (count > bestCount) {
+      const score = share[s.index] * Math.min(graph.ancestors(s.name).length, 10);
+      if (score > bestScore) {
         best = s;
-        bestCount = count;
+        bestScore = score;
       }
     }
     return best.name;
