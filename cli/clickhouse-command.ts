@@ -6,6 +6,7 @@
  *   weir clickhouse ddl --server-version 24.8 [--database weir]
  */
 import { parseArgs } from 'node:util';
+import { isWeirError as isConnectionError } from '../errors/weir-error';
 import { ClickHouseConnection } from '../sinks/clickhouse/connection';
 import { migrate } from '../sinks/clickhouse/migrate';
 import { renderDdl } from '../sinks/clickhouse/ddl';
@@ -53,7 +54,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error('weir clickhouse migrate: give --url or set CLICKHOUSE_URL');
     return 2;
   }
-  const connection = await ClickHouseConnection.open({ url, database: values.database });
+  let connection: ClickHouseConnection;
+  try {
+    connection = await ClickHouseConnection.open({ url, database: values.database });
+  } catch (error) {
+    if (!isConnectionError(error, 'SINK_UNAVAILABLE')) throw error;
+    console.error(`weir clickhouse: ${error.message}`);
+    return 1;
+  }
   try {
     const report = await migrate(connection, { rawEventsTtlDays });
     console.log(`ClickHouse ${report.serverVersion} at ${url}, database ${connection.database}`);

@@ -70,7 +70,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const services = (values.service ?? []).flatMap((s) => s.split(',')).filter((s) => s.length > 0);
   const query: AggregationQuery = { from: from!, to: to!, services, source };
-  const connection = await ClickHouseConnection.open({ url: url!, database: values.database });
+  let connection: ClickHouseConnection;
+  try {
+    connection = await ClickHouseConnection.open({ url: url!, database: values.database });
+  } catch (error) {
+    if (!isWeirError(error, 'SINK_UNAVAILABLE')) throw error;
+    console.error(`weir query: ${error.message}`);
+    return 1;
+  }
   try {
     const router = new QueryRouter(connection, { maxRows });
     if (values.explain) {

@@ -5,6 +5,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { WeirError } from '../../errors/weir-error';
 import { Dialect } from './dialect';
+import { describeFailure } from './insert-failure';
 import { capabilitiesFor, sessionSettings, type ServerCapabilities } from './server-capabilities';
 
 export interface ConnectionOptions {
@@ -34,6 +35,10 @@ export class ClickHouseConnection {
   static async open(options: ConnectionOptions): Promise<ClickHouseConnection> {
     // Credentials may come in the URL (`http://weir:secret@clickhouse:8123`, as docker-compose passes them).
     const parsed = new URL(options.url);
+    // Kept for log lines and error context, so never with the password.
+    const masked = new URL(options.url);
+    if (masked.password) masked.password = '***';
+    const shown = masked.toString().replace(/\/$/, '');
     const username = options.username ?? (decodeURIComponent(parsed.username) || 'default');
     const password = options.password ?? decodeURIComponent(parsed.password);
     parsed.username = '';
@@ -55,9 +60,9 @@ export class ClickHouseConnection {
       version = rows[0]?.version ?? '';
     } catch (cause) {
       await client.close();
-      throw new WeirError('SINK_UNAVAILABLE', 'ClickHouse did not answer SELECT version()', { url: options.url }, { cause });
+      throw new WeirError('SINK_UNAVAILABLE', `ClickHouse did not answer SELECT version(): ${describeFailure(cause)}`, { url: shown }, { cause });
     }
-    return new ClickHouseConnection(client, capabilitiesFor(version), options.database ?? 'weir', options.url);
+    return new ClickHouseConnection(client, capabilitiesFor(version), options.database ?? 'weir', shown);
   }
 
   /** Settings every request needs on this server (LowCardinality on 18.x). */
