@@ -15,6 +15,7 @@ import type { GroupConsumer, LogClient, TopicSpec } from './log';
 import { createLogger, type Logger } from './logger';
 import { resolveStreamsConfig, internalTopicName, deadLetterTopicName, type StreamsConfig, type StreamsConfigInput } from './streams-config';
 import { TaskManager } from './task-manager';
+import { initSerdes } from './init-serdes';
 import type { StreamTask } from './stream-task';
 
 export type StreamsAppState = 'created' | 'running' | 'closing' | 'closed' | 'failed';
@@ -70,6 +71,7 @@ export class StreamsApp {
   async start(): Promise<void> {
     if (this.currentState !== 'created') throw new WeirError('INVALID_CONFIG', `cannot start a StreamsApp in state ${this.currentState}`);
     await this.ensureTopics();
+    await initSerdes(this.topology);
     const topics = this.topology.subTopologies.flatMap((s) => this.tasks.sourceTopicsOf(s));
     this.consumer = this.log.groupConsumer({
       groupId: this.config.applicationId,

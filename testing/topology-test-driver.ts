@@ -25,6 +25,7 @@ import { createLogger, type Logger } from '../runtime/logger';
 import { resolveStreamsConfig, internalTopicName, deadLetterTopicName, type StreamsConfig, type StreamsConfigInput } from '../runtime/streams-config';
 import { StreamTask } from '../runtime/stream-task';
 import { TaskStateManager } from '../runtime/task-state-manager';
+import { initSerdes } from '../runtime/init-serdes';
 import { TestInputTopic, TestOutputTopic } from './test-topics';
 
 export interface TestDriverOptions extends Partial<StreamsConfigInput> {
@@ -54,6 +55,7 @@ export class TopologyTestDriver {
     const config = resolveStreamsConfig({ applicationId: 'test-driver', ...options, stateDir: options.stateDir ?? ownedStateDir });
     const logger = options.logger ?? createLogger({ level: config.logLevel });
     let clock = options.wallClockStart ?? 0;
+    await initSerdes(topology);
     const tasks: StreamTask[] = [];
     const managers: TaskStateManager[] = [];
     let driver: TopologyTestDriver | undefined;
