@@ -69,6 +69,7 @@ for (const variant of STORE_VARIANTS) {
         store.put('a', 10, 4);
         assert.equal(store.fetch('a', 10), 4);
         assert.equal(store.fetch('a', 20), 2);
+        assert.equal(store.fetch('b', 10), 3);
         assert.equal(store.fetch('b', 20), undefined);
         store.remove('a', 20);
         assert.equal(store.fetch('a', 20), undefined);
@@ -191,6 +192,25 @@ for (const variant of STORE_VARIANTS) {
           reopened.put('e', 21, 6);
           assert.deepEqual(entries(reopened), [['e', 21, 6], ['b', 40, 2], ['c', 120, 3]]);
           assert.deepEqual(decoded(await reopened.flush()), [['e', 21, '6']]);
+          await reopened.close();
+        }));
+
+      it('makes restored windows durable: a store reopened after a restore has them', () =>
+        withStateDir(async (dir) => {
+          const key = (k: string, start: number) => Buffer.concat([Buffer.from(k), Buffer.from(start.toString(16).padStart(16, '0'), 'hex')]);
+          const first = await open(variant, dir);
+          await first.restore([
+            { key: key('a', 0), value: Buffer.from('1') },
+            { key: key('b', 60), value: Buffer.from('2') },
+            { key: key('a', 120), value: Buffer.from('3') },
+            { key: key('b', 60), value: null },
+            { key: key('c', 150), value: Buffer.from('4') },
+          ]);
+          // Stream time 150 expired window 0 during the restore.
+          assert.deepEqual(entries(first), [['a', 120, 3], ['c', 150, 4]]);
+          await first.close();
+          const reopened = await open(variant, dir);
+          assert.deepEqual(entries(reopened), [['a', 120, 3], ['c', 150, 4]]);
           await reopened.close();
         }));
     }
