@@ -1,0 +1,210 @@
+/**
+ * Everything the baselines do for one (service, metric) at each closed window, in order:
+ * 1. score the forecasts the active and shadow models made for this window (shadow evaluation);
+ * 2. learn from it unless a learning gate holds (maintenance, active incident, stabilization after
+ *    a deployment), dividing out known-event multipliers so a sale does not become the norm;
+ * 3. every `reportEveryWindows`, build a drift report; `needs_retrain` starts a shadow fitted on
+ *    the recent data (the active season shape with the recent level);
+ * 4. forecast the next window: null during maintenance, multiplied during sales and holidays.
+ */
+import { ReservoirSample, type ReservoirSnapshot } from '../../stats/reservoir-sample';
+import type { BaselineModelVersion } from '../../schemas/baseline-model-version';
+import type { DriftReport } from '../../schemas/drift-report';
+import { buildDriftReport, fitRecent, type DriftThresholds, type RecentObservation } from './drift-report-builder';
+import type { KnownEventsView } from './known-events-view';
+import { ModelRegistry, modelIdOf, type ModelRegistryOptions, type ModelRegistryState } from './model-registry';
+import type { BaselineForecast, ProfileLevel, SeasonalBaseline, SeasonalBaselineOptions } from './seasonal-baseline';
+import type { BaselinePrediction } from './baseline-prediction';
+
+export interface BaselineManagerOptions {
+  readonly model?: SeasonalBaselineOptions;
+  readonly registry?: ModelRegistryOptions;
+  readonly drift?: DriftThresholds & {
+    /** Windows between two drift reports. Default 12. */
+    readonly reportEveryWindows?: number;
+    /** Size of the recent window compared with the reference. Default 12. */
+    readonly recentWindows?: number;
+    /** Windows the recent model (and a retrained shadow) is fitted on. Default 12. */
+    readonly refitWindows?: number;
+    /** Size of the training reference reservoir. Default 500. */
+    readonly referenceSize?: number;
+    /** Reference values needed before drift is judged. Default 50. */
+    readonly minReference?: number;
+    /** Windows the active model must have learned from before its residuals enter the reference. Default 2016 (a week of 5-minute windows). */
+    readonly warmupWindows?: number;
+  };
+}
+
+export interface BaselineManagerState {
+  registry: ModelRegistryState;
+  reference: ReservoirSnapshot;
+  recent: RecentObservation[];
+  windowsSinceReport: number;
+}
+
+export interface WindowOutcome {
+  /** Forecast made for the window that just closed, with its actual value. */
+  readonly evaluated: BaselinePrediction;
+  /** Forecast for the next window (actual null). */
+  readonly next: BaselinePrediction;
+  readonly changes: BaselineModelVersion[];
+  readonly drift: DriftReport | null;
+}
+
+export class BaselineManager {
+  private readonly registry: ModelRegistry;
+  private readonly reference: ReservoirSample;
+  private readonly s: BaselineManagerState;
+
+  private constructor(
+    readonly service: string,
+    readonly metric: string,
+    private readonly options: BaselineManagerOptions,
+    registry: ModelRegistry,
+    state: BaselineManagerState,
+  ) {
+    this.registry = registry;
+    this.s = state;
+    this.reference = ReservoirSample.restore(state.reference);
+  }
+
+  static create(service: string, metric: string, now: number, options: BaselineManagerOptions = {}): [BaselineManager, BaselineModelVersion] {
+    const [registry, first] = ModelRegistry.create(service, metric, now, options.model, options.registry);
+    const reference = new ReservoirSample({ capacity: options.drift?.referenceSize ?? 500, seed: hashSeed(`${service}/${metric}`) });
+    const state: BaselineManagerState = { registry: registry.state(), reference: reference.snapshot(), recent: [], windowsSinceReport: 0 };
+    return [new BaselineManager(service, metric, options, registry, state), first];
+  }
+
+  static restore(service: string, metric: string, state: BaselineManagerState, options: BaselineManagerOptions = {}): BaselineManager {
+    const registry = ModelRegistry.restore(service, metric, state.registry, options.model, options.registry);
+    return new BaselineManager(service, metric, options, registry, structuredClone(state));
+  }
+
+  get activeModel(): SeasonalBaseline {
+    return this.registry.active;
+  }
+
+  get activeVersion(): BaselineModelVersion {
+    return this.registry.activeVersion;
+  }
+
+  get shadowVersion(): BaselineModelVersion | null {
+    return this.registry.shadowVersion;
+  }
+
+  /** Processes the actual value of the closed window [start, end). */
+  observe(actual: number, start: number, end: number, view: KnownEventsView): WindowOutcome {
+    const drift = this.options.drift ?? {};
+    const adjustment = view.adjustment(this.service, this.metric, start, end);
+    const block = view.learningBlock(this.service, start, end);
+    const active = this.registry.active;
+    const activeForecast = adjustment.suppressed ? null : scale(active.predict(start), adjustment.multiplier);
+    const shadowModel = this.registry.shadow;
+    const shadowForecast = adjustment.suppressed || !shadowModel ? null : scale(shadowModel.predict(start), adjustment.multiplier);
+    const changes = this.registry.score(actual, activeForecast?.expected ?? null, shadowForecast?.expected ?? null, end);
+    const evaluated = this.prediction(start, end, activeForecast, adjustment.suppressed, adjustment.multiplier, block, actual);
+
+    if (activeForecast && activeForecast.expected > 0) {
+      // The feature is the actual-to-forecast ratio: ~1 plus noise while the model fits, whatever the season.
+      const feature = actual / activeForecast.expected;
+      this.s.recent.push({ start, end, actual, feature, predicted: activeForecast.expected });
+      const keep = drift.recentWindows ?? 12;
+      if (this.s.recent.length > keep) this.s.recent.splice(0, this.s.recent.length - keep);
+      // The reference holds what the model was trained on, once it is warm (a week of windows on the hour-of-week profile).
+      if (!block && activeForecast.level === 'hour_of_week' && active.samples >= (drift.warmupWindows ?? 2016)) this.reference.offer(feature);
+    }
+    if (!block) {
+      const learned = actual / adjustment.multiplier;
+      this.registry.active.learn(learned, start);
+      this.registry.shadow?.learn(learned, start);
+    }
+
+    let report: DriftReport | null = null;
+    this.s.windowsSinceReport++;
+    const recentWindows = drift.recentWindows ?? 12;
+    if (this.s.windowsSinceReport >= (drift.reportEveryWindows ?? 12) && this.s.recent.length >= recentWindows && this.reference.size >= (drift.minReference ?? 50)) {
+      this.s.windowsSinceReport = 0;
+      report = this.driftReport();
+      if (report.needs_retrain && !block && !this.registry.shadow) changes.push(...this.trainShadow(end, report));
+    }
+    if (changes.some((c) => c.status === 'active' && c.version !== evaluated.model_version)) this.resetDriftWindow();
+
+    const nextStart = end;
+    const nextEnd = end + (end - start);
+    const nextAdjustment = view.adjustment(this.service, this.metric, nextStart, nextEnd);
+    const nextForecast = nextAdjustment.suppressed ? null : scale(this.registry.active.predict(nextStart), nextAdjustment.multiplier);
+    const next = this.prediction(nextStart, nextEnd, nextForecast, nextAdjustment.suppressed, nextAdjustment.multiplier, view.learningBlock(this.service, nextStart, nextEnd), null);
+    return { evaluated, next, changes, drift: report };
+  }
+
+  /** Drift report of the active model over the recent window (also used on a cadence by `observe`). */
+  driftReport(): DriftReport {
+    const active = this.registry.active;
+    return buildDriftReport(
+      {
+        modelId: modelIdOf(this.service, this.metric),
+        service: this.service,
+        metric: this.metric,
+        modelVersion: this.registry.activeVersion.version,
+        reference: this.reference.values(),
+        recent: this.s.recent,
+        // In ratio space the active model predicts 1 with its relative sigma.
+        activeLevel: 1,
+        activeRelativeSigma: active.relativeSigma(),
+      },
+      this.options.drift,
+    );
+  }
+
+  state(): BaselineManagerState {
+    this.s.registry = this.registry.state();
+    this.s.reference = this.reference.snapshot();
+    return structuredClone(this.s);
+  }
+
+  /** A shadow fitted on recent data: the active model's season shape with the level of the last `refitWindows` windows. */
+  private trainShadow(now: number, report: DriftReport): BaselineModelVersion[] {
+    const refit = this.s.recent.slice(-(this.options.drift?.refitWindows ?? 12)).map((r) => r.feature);
+    const { level: ratio } = fitRecent(refit);
+    const shadow = this.registry.active.withLevel(this.registry.active.level * ratio);
+    return this.registry.startShadow(shadow, now, `retrained on ${refit.length} recent windows: ${report.reasons.join('; ')}`);
+  }
+
+  /** After a promotion the reference becomes the new model's training data and the recent window starts over. */
+  private resetDriftWindow(): void {
+    // The new model's residual ratios are not known yet: the reference refills as it is scored.
+    this.reference.clear();
+    this.s.recent = [];
+    this.s.windowsSinceReport = 0;
+  }
+
+  private prediction(start: number, end: number, forecast: BaselineForecast | null, suppressed: boolean, multiplier: number, block: string | null, actual: number | null): BaselinePrediction {
+    return {
+      model_id: modelIdOf(this.service, this.metric),
+      service: this.service,
+      metric: this.metric,
+      model_version: this.registry.activeVersion.version,
+      window_start: start,
+      window_end: end,
+      actual,
+      expected: forecast?.expected ?? null,
+      lower: forecast?.lower ?? null,
+      upper: forecast?.upper ?? null,
+      profile: (forecast?.level ?? null) as ProfileLevel | null,
+      multiplier,
+      suppressed,
+      learning_blocked_by: block,
+    };
+  }
+}
+
+function scale(forecast: BaselineForecast | null, multiplier: number): BaselineForecast | null {
+  if (!forecast || multiplier === 1) return forecast;
+  return { expected: forecast.expected * multiplier, lower: forecast.lower * multiplier, upper: forecast.upper * multiplier, level: forecast.level };
+}
+
+function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
