@@ -84,8 +84,11 @@ export class CachingWindowStore<K, V> implements WindowStore<K, V> {
     for (const [bytesKey, windowStart, bytes] of this.inner.fetchAll(fromStart, toStart)) {
       segmentOf(windowStart).set(bytesKey, bytes);
     }
-    for (const slot of this.dirty) {
-      if (slot.dirty && slot.windowStart >= fromStart && slot.windowStart <= toStart) segmentOf(slot.windowStart).set(slot.bytesKey, slot);
+    // Every dirty slot is in a cached segment, so walking the cached segments in range (a handful of
+    // open windows) overlays them without scanning all dirty slots on each call.
+    for (const [windowStart, segment] of this.segments) {
+      if (windowStart < fromStart || windowStart > toStart) continue;
+      for (const slot of segment.values()) if (slot.dirty) segmentOf(windowStart).set(slot.bytesKey, slot);
     }
     const observed = this.observed;
     for (const windowStart of [...merged.keys()].sort((a, b) => a - b)) {

@@ -24,3 +24,15 @@ test('partitionForKey is toPositive(murmur2) modulo the partition count', () => 
   assert.equal(toPositive(-1), 0x7fffffff);
   assert.equal(toPositive(-973932308), 1173551340);
 });
+
+test('murmur2 equals kafkajs DefaultPartitioner murmur2 on 20k random keys of 0..40 bytes', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kafkajsMurmur2: (key: Buffer) => number = require('kafkajs/src/producer/partitioners/default/murmur2');
+  let seed = 12345;
+  const nextByte = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+  for (let i = 0; i < 20_000; i++) {
+    const key = Buffer.alloc(i % 41);
+    for (let j = 0; j < key.length; j++) key[j] = nextByte();
+    assert.equal(murmur2(key), kafkajsMurmur2(key), key.toString('hex'));
+  }
+});
