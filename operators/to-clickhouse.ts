@@ -1,8 +1,8 @@
 import type { KStream } from '../topology/kstream';
-import type { Processor, ProcessorContext } from '../topology/processor';
+import type { CommitParticipant, Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';
 import type { ClickHouseConnection } from '../sinks/clickhouse/connection';
-import { ClickHouseBatchingSink, type BatchingSinkOptions } from '../sinks/clickhouse/batching-sink';
+import { ClickHouseBatchingSink, type BatchingSinkOptions, type SinkLogger } from '../sinks/clickhouse/batching-sink';
 import type { TableSpec } from '../sinks/clickhouse/table-spec';
 
 export interface ToClickHouseOptions extends BatchingSinkOptions {
@@ -14,8 +14,9 @@ export interface ToClickHouseOptions extends BatchingSinkOptions {
 
 /**
  * Writes each record's value as a row of a ClickHouse table described in `sinks/clickhouse/schema.ts`.
- * Rows are batched per task; the task commits its offsets only after ClickHouse acknowledged them
- * and pauses its input partitions while ClickHouse is unreachable or the buffer is full.
+ * The tasks of one process share one buffer per node, so their commits coalesce into few large
+ * inserts; a task commits its offsets only after ClickHouse acknowledged its rows, and every task
+ * pauses its input partitions while ClickHouse is unreachable or the buffer is full.
  * Raw events carry their (topic, partition, offset) as insert id, so a replay collapses under `FINAL`.
  *
  * ```ts
@@ -26,30 +27,91 @@ export interface ToClickHouseOptions extends BatchingSinkOptions {
  */
 export function toClickHouse<K, V>(table: TableSpec<V>, options: ToClickHouseOptions) {
   return (stream: KStream<K, V>): void => {
+    const name = options.name ?? stream.graph.uniqueName(`clickhouse-${table.name}`);
     stream.addProcessor<never, never>({
       operator: 'toClickHouse',
-      name: options.name ?? stream.graph.uniqueName(`clickhouse-${table.name}`),
-      supplier: () => new ToClickHouseProcessor<K, V>(table, options),
+      name,
+      supplier: () => new ToClickHouseProcessor<K, V>(name, table, options),
       detail: `${options.connection.table(table.name)} (ClickHouse ${options.connection.capabilities.version})`,
     });
   };
 }
 
-/** One per task: its own buffer, registered as a commit participant of that task. */
+interface SharedSink {
+  readonly sink: ClickHouseBatchingSink<unknown>;
+  readonly loggers: Set<SinkLogger>;
+  tasks: number;
+}
+
+/** Per connection, per node name: the sink the tasks of this process share. */
+const sharedSinks = new WeakMap<ClickHouseConnection, Map<string, SharedSink>>();
+
+function acquire<V>(node: string, table: TableSpec<V>, options: ToClickHouseOptions, log: SinkLogger): SharedSink {
+  const { connection, name: _name, ...sinkOptions } = options;
+  let byNode = sharedSinks.get(connection);
+  if (!byNode) sharedSinks.set(connection, (byNode = new Map()));
+  let shared = byNode.get(node);
+  if (!shared) {
+    const loggers = new Set<SinkLogger>();
+    // Log through one of the tasks still open; the line names the table, not the task.
+    const sink = new ClickHouseBatchingSink(connection, table, (level, message, fields) => loggers.values().next().value?.(level, message, fields), sinkOptions);
+    shared = { sink: sink as ClickHouseBatchingSink<unknown>, loggers, tasks: 0 };
+    byNode.set(node, shared);
+  }
+  shared.tasks++;
+  shared.loggers.add(log);
+  return shared;
+}
+
+/** The task's view of the shared sink: flushing it acknowledges this task's rows (and any other's). */
+class TaskParticipant implements CommitParticipant {
+  readonly name: string;
+  private released = false;
+
+  constructor(
+    private readonly shared: SharedSink,
+    private readonly log: SinkLogger,
+    private readonly release: () => void,
+  ) {
+    this.name = shared.sink.name;
+  }
+
+  flush(): Promise<void> {
+    return this.shared.sink.flush();
+  }
+
+  isBackpressured(): boolean {
+    return this.shared.sink.isBackpressured();
+  }
+
+  async close(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.shared.loggers.delete(this.log);
+    this.shared.tasks--;
+    if (this.shared.tasks > 0) return this.shared.sink.flush();
+    this.release();
+    return this.shared.sink.close();
+  }
+}
+
 export class ToClickHouseProcessor<K, V> implements Processor<K, V, never, never> {
   private context!: ProcessorContext<never, never>;
   private sink!: ClickHouseBatchingSink<V>;
 
   constructor(
+    private readonly node: string,
     private readonly table: TableSpec<V>,
     private readonly options: ToClickHouseOptions,
   ) {}
 
   init(context: ProcessorContext<never, never>): void {
     this.context = context;
-    const { connection, name: _name, ...sinkOptions } = this.options;
-    this.sink = new ClickHouseBatchingSink(connection, this.table, (level, message, fields) => context.log(level, message, fields), sinkOptions);
-    context.registerCommitParticipant(this.sink);
+    const log: SinkLogger = (level, message, fields) => context.log(level, message, fields);
+    const shared = acquire(this.node, this.table, this.options, log);
+    this.sink = shared.sink as ClickHouseBatchingSink<V>;
+    const release = () => sharedSinks.get(this.options.connection)?.delete(this.node);
+    context.registerCommitParticipant(new TaskParticipant(shared, log, release));
   }
 
   process(record: StreamRecord<K, V>): void {

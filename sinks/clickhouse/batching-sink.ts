@@ -129,12 +129,18 @@ export class ClickHouseBatchingSink<R> implements CommitParticipant {
     }
   }
 
-  /** One insert at a time, in order: a retried batch is never overtaken by a later one. */
+  /**
+   * One insert at a time, in order: a retried batch is never overtaken by a later one. Small
+   * batches queued meanwhile (flushes of several tasks sharing this sink) go out as one insert,
+   * since each insert costs the server a part and a pass of every materialized view.
+   */
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.permanentFailure) {
-      const batch = this.queue[0]!;
+      let batch = this.queue.shift()!;
+      while (this.queue.length > 0 && batch.length + this.queue[0]!.length <= this.options.batchRows) {
+        batch = batch.concat(this.queue.shift()!);
+      }
       if (await this.insertWithRetry(batch)) {
-        this.queue.shift();
         this.buffered -= batch.length;
         this.counters.rowsWritten += batch.length;
         this.counters.batchesWritten++;
@@ -165,6 +171,7 @@ export class ClickHouseBatchingSink<R> implements CommitParticipant {
           this.permanentFailure = new WeirError('SINK_UNAVAILABLE', `ClickHouse rejected an insert: ${describeFailure(error)}`,
             { table: this.qualifiedTable, rows: batch.length }, { cause: error });
           this.log('error', 'ClickHouse insert failed permanently; the task stops committing', { table: this.qualifiedTable, reason: describeFailure(error) });
+          this.queue.unshift(batch);
           return false;
         }
         const now = Date.now();
