@@ -5,8 +5,6 @@
  *   weir produce --topic wide-events --schema schemas/wide-event.avsc [--key service] \
  *     [--registry http://localhost:8081] [--brokers localhost:9092] < events.ndjson
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
@@ -50,7 +48,7 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
     console.error(`weir produce: --topic, --schema and --brokers (or KAFKA_BROKERS) are required; --batch is a positive integer\n${USAGE}`);
     return 2;
   }
-  const log = await openKafkaLog(brokers.split(','));
+  const log = await openKafkaLog(brokers.split(','), 'weir-produce');
   try {
     return await produce(log, input, {
       topic: values.topic,
@@ -124,11 +122,8 @@ export async function produce(log: LogClient, input: NodeJS.ReadableStream, opti
   return 0;
 }
 
-/** The Kafka `LogClient` of `runtime/kafka/` (issue 3); loaded lazily so the CLI starts without kafkajs when unused. */
-async function openKafkaLog(brokers: string[]): Promise<LogClient> {
-  const path = join(__dirname, '..', 'runtime', 'kafka', 'index.ts');
-  if (!existsSync(path)) throw new Error('weir produce: the Kafka runtime (runtime/kafka) is not part of this build');
-  const kafka = require(path) as { openKafkaLog?: (options: { brokers: string[]; clientId: string }) => Promise<LogClient> | LogClient };
-  if (typeof kafka.openKafkaLog !== 'function') throw new Error('weir produce: runtime/kafka does not export openKafkaLog');
-  return kafka.openKafkaLog({ brokers, clientId: 'weir-produce' });
+/** The Kafka `LogClient`, loaded lazily so that commands not using Kafka do not load kafkajs. */
+export async function openKafkaLog(brokers: string[], clientId: string): Promise<LogClient> {
+  const { KafkaLog } = await import('../runtime/kafka/kafka-log');
+  return new KafkaLog({ brokers, clientId });
 }

@@ -1,20 +1,26 @@
 /**
- * `weir registry`: runs the embedded Confluent-compatible schema registry standalone until SIGINT/SIGTERM.
+ * `weir registry`: runs the embedded Confluent-compatible schema registry standalone until SIGINT/SIGTERM,
+ * keeping its schemas in a file, or in the `_schemas` topic when given Kafka brokers.
  *
  *   weir registry [--port 8081] [--host 127.0.0.1] [--file .weir/schemas.ndjson]
+ *   weir registry --brokers localhost:9092 [--topic _schemas] [--port 8081]
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSchemaRegistry } from '../registry/registry-server';
-import { FileSchemaStore } from '../registry/schema-store';
+import { FileSchemaStore, type SchemaStore } from '../registry/schema-store';
+import { SCHEMAS_TOPIC, TopicSchemaStore } from '../registry/topic-schema-store';
+import type { LogClient } from '../runtime/log';
+import { openKafkaLog } from './produce-command';
 
-export const summary = 'run the embedded Confluent-compatible schema registry (REST on --port, stored in --file)';
+export const summary = 'run the embedded Confluent-compatible schema registry (REST on --port; schemas in --file or the _schemas topic)';
 
-const USAGE = `usage: weir registry [--port 8081] [--host 127.0.0.1] [--file .weir/schemas.ndjson]`;
+const USAGE = `usage: weir registry [--port 8081] [--host 127.0.0.1] [--file .weir/schemas.ndjson]
+       weir registry --brokers HOST:PORT,... [--topic _schemas] [--port 8081] [--host 127.0.0.1]`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { port?: string; host?: string; file?: string; help?: boolean };
+  let values: { port?: string; host?: string; file?: string; brokers?: string; topic?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -22,6 +28,8 @@ export async function run(argv: string[]): Promise<number> {
         port: { type: 'string', default: '8081' },
         host: { type: 'string', default: '127.0.0.1' },
         file: { type: 'string', default: '.weir/schemas.ndjson' },
+        brokers: { type: 'string' },
+        topic: { type: 'string', default: SCHEMAS_TOPIC },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -38,14 +46,23 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`weir registry: --port must be an integer in [0, 65535], got '${values.port}'`);
     return 2;
   }
-  const file = resolve(values.file!);
-  mkdirSync(dirname(file), { recursive: true });
-  const registry = await startSchemaRegistry({ store: new FileSchemaStore(file), port, host: values.host });
-  console.log(`weir schema registry listening on ${registry.url} (schemas in ${file})`);
+  let log: LogClient | undefined;
+  let store: SchemaStore;
+  if (values.brokers) {
+    log = await openKafkaLog(values.brokers.split(','), 'weir-schema-registry');
+    store = new TopicSchemaStore(log, values.topic);
+  } else {
+    const file = resolve(values.file!);
+    mkdirSync(dirname(file), { recursive: true });
+    store = new FileSchemaStore(file);
+  }
+  const registry = await startSchemaRegistry({ store, port, host: values.host });
+  console.log(`weir schema registry listening on ${registry.url} (schemas in ${store.description})`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
   await registry.close();
+  await log?.close();
   return 0;
 }
