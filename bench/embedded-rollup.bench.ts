@@ -47,9 +47,7 @@ export const benchmarks: Benchmark[] = [
 
 async function runRollup(shape: Shape, persistent: boolean): Promise<BenchResult> {
   let windows = 0;
-  const result = await measure(shape, async (registry) =>
-    (await buildRollupTopology({ registry, persistent, onRollup: () => windows++ })).topology,
-  );
+  const result = await measure(shape, async (registry) => buildRollupTopology({ registry, persistent, onRollup: () => windows++ }).topology);
   const span = shape.durationMs >= 60 * MINUTE ? `${shape.durationMs / (60 * MINUTE)} h` : `${shape.durationMs / MINUTE} min`;
   return {
     ...result,

@@ -104,7 +104,7 @@ const accumulatorSerde: Serde<MinuteAccumulator> = {
 };
 
 /** Builds the rollup-only topology. Events must be keyed by `service|operation` (see `eventKey`). */
-export async function buildRollupTopology(options: DemoTopologyOptions): Promise<DemoTopology> {
+export function buildRollupTopology(options: DemoTopologyOptions): DemoTopology {
   const builder = new StreamsBuilder();
   const events = builder.stream<string, WideEvent>(TOPICS.events, {
     keySerde: stringSerde,
@@ -118,9 +118,8 @@ export async function buildRollupTopology(options: DemoTopologyOptions): Promise
     persistent: options.persistent ?? false,
   });
   const onRollup = options.onRollup;
+  // StreamsApp registers the sink's schema (Serde.init) before the first record.
   const rollupSerde = avroSerde<Rollup>({ registry: options.registry, schema: avroSchema('rollup'), topic: ROLLUP_TOPIC });
-  // The runtime does not call Serde.init() yet: the sink's schema is registered here, before the first record.
-  await rollupSerde.init();
   events.pipe(
     groupByKey(),
     windowedBy(tumbling(MINUTE, { grace: GRACE_MS })),

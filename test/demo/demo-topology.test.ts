@@ -21,7 +21,7 @@ test('the demo rollup topology emits one rollup per (service, operation, minute)
   try {
     const registry = new SchemaRegistry({ host: server.url });
     const rollups: Rollup[] = [];
-    const { topology } = await buildRollupTopology({ registry, onRollup: (r) => rollups.push(r) });
+    const { topology } = buildRollupTopology({ registry, onRollup: (r) => rollups.push(r) });
     const driver = await TopologyTestDriver.create(topology);
     const writer = avroSerde<WideEvent>({ registry, schema: avroSchema('wide-event'), topic: TOPICS.events });
     await writer.init();
