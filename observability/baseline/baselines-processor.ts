@@ -1,0 +1,170 @@
+/**
+ * The baselines of every (service, metric) in one task. Rollups of all operations of a service are
+ * merged per baseline window (counts add, t-digests merge), and when the window closes (this
+ * processor's stream time, from rollup timestamps only, passes its end plus grace) each service's
+ * p99 latency, error rate and request rate go through its BaselineManager. Deployments and known
+ * events arrive on the same input and are kept as tables; their record times do not move stream time.
+ */
+import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { StreamRecord } from '../../topology/record';
+import type { KeyValueStore } from '../../state/key-value-store';
+import { QuantileDigest } from '../../stats/quantile-digest';
+import type { Deployment } from '../../schemas/deployment';
+import type { KnownEvent } from '../../schemas/known-event';
+import type { Rollup } from '../../schemas/rollup';
+import { BaselineManager, type BaselineManagerOptions, type BaselineManagerState } from './baseline-manager';
+import type { BaselineInput, BaselineOutput } from './baseline-input';
+import { KnownEventsView, type KnownEventsSource } from './known-events-view';
+
+export const BASELINE_METRICS = ['p99_latency', 'error_rate', 'request_rate'] as const;
+
+export interface BaselinesProcessorConfig {
+  readonly windowMs: number;
+  readonly graceMs: number;
+  readonly stabilizationMs: number;
+  readonly manager: BaselineManagerOptions;
+  readonly stores: { readonly models: string; readonly context: string; readonly windows: string };
+}
+
+/** A service's traffic in one baseline window, merged from its operations' rollups. */
+export interface ServiceWindow {
+  service: string;
+  start: number;
+  count: number;
+  errors: number;
+  digest: QuantileDigest;
+}
+
+export type ContextEntry = { deployment: Deployment } | { event: KnownEvent };
+
+export class BaselinesProcessor implements Processor<string, BaselineInput, string, BaselineOutput>, KnownEventsSource {
+  private context!: ProcessorContext<string, BaselineOutput>;
+  private models!: KeyValueStore<string, BaselineManagerState>;
+  private contextStore!: KeyValueStore<string, ContextEntry>;
+  private windowStore!: KeyValueStore<string, ServiceWindow>;
+  private readonly managers = new Map<string, BaselineManager>();
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly knownEvents = new Map<string, KnownEvent>();
+  private readonly open = new Map<number, Map<string, ServiceWindow>>();
+  private view!: KnownEventsView;
+  private streamTime = -Infinity;
+
+  constructor(private readonly config: BaselinesProcessorConfig) {}
+
+  init(context: ProcessorContext<string, BaselineOutput>): void {
+    this.context = context;
+    this.models = context.getStateStore(this.config.stores.models);
+    this.contextStore = context.getStateStore(this.config.stores.context);
+    this.windowStore = context.getStateStore(this.config.stores.windows);
+    this.view = new KnownEventsView(this, this.config.stabilizationMs);
+    for (const [, entry] of this.contextStore.all()) {
+      if ('deployment' in entry) this.deployments.set(entry.deployment.service, entry.deployment);
+      else this.knownEvents.set(entry.event.id, entry.event);
+    }
+    for (const [, w] of this.windowStore.all()) this.windowsAt(w.start).set(w.service, w);
+  }
+
+  deployment(service: string): Deployment | undefined {
+    return this.deployments.get(service);
+  }
+
+  events(): Iterable<KnownEvent> {
+    return this.knownEvents.values();
+  }
+
+  process(record: StreamRecord<string, BaselineInput>): void {
+    const input = record.value;
+    if (input.kind === 'deployment') {
+      const previous = this.deployments.get(input.deployment.service);
+      if (!previous || previous.deployed_at <= input.deployment.deployed_at) {
+        this.deployments.set(input.deployment.service, input.deployment);
+        this.contextStore.put(`deployment/${input.deployment.service}`, { deployment: input.deployment });
+      }
+      return;
+    }
+    if (input.kind === 'known-event') {
+      this.knownEvents.set(input.event.id, input.event);
+      this.contextStore.put(`event/${input.event.id}`, { event: input.event });
+      return;
+    }
+    this.addRollup(input.rollup, record.timestamp);
+  }
+
+  onEndOfInput(): void {
+    this.closeWindows(Infinity);
+  }
+
+  private addRollup(rollup: Rollup, timestamp: number): void {
+    const { windowMs, graceMs } = this.config;
+    const start = rollup.window_start - (((rollup.window_start % windowMs) + windowMs) % windowMs);
+    if (start + windowMs + graceMs <= this.streamTime) {
+      this.context.metrics.increment('late-records-dropped');
+      this.context.log('debug', 'dropping late rollup: its baseline window closed', { service: rollup.service, windowStart: start, streamTime: this.streamTime });
+      return;
+    }
+    const windows = this.windowsAt(start);
+    let w = windows.get(rollup.service);
+    if (!w) windows.set(rollup.service, (w = { service: rollup.service, start, count: 0, errors: 0, digest: new QuantileDigest() }));
+    w.count += rollup.count;
+    w.errors += rollup.error_count;
+    w.digest.merge(rollup.digest);
+    this.windowStore.put(`${start}|${rollup.service}`, w);
+    if (timestamp > this.streamTime) {
+      this.streamTime = timestamp;
+      this.closeWindows(timestamp);
+    }
+  }
+
+  private windowsAt(start: number): Map<string, ServiceWindow> {
+    let m = this.open.get(start);
+    if (!m) this.open.set(start, (m = new Map()));
+    return m;
+  }
+
+  private closeWindows(time: number): void {
+    const { windowMs, graceMs } = this.config;
+    const starts = [...this.open.keys()].filter((s) => s + windowMs + graceMs <= time).sort((a, b) => a - b);
+    for (const start of starts) {
+      const windows = this.open.get(start)!;
+      this.open.delete(start);
+      for (const service of [...windows.keys()].sort()) {
+        const w = windows.get(service)!;
+        this.windowStore.delete(`${start}|${service}`);
+        this.observe(w, start, start + windowMs);
+      }
+    }
+  }
+
+  private observe(w: ServiceWindow, start: number, end: number): void {
+    const values: Record<(typeof BASELINE_METRICS)[number], number> = {
+      p99_latency: w.digest.quantile(0.99),
+      error_rate: w.count === 0 ? 0 : w.errors / w.count,
+      request_rate: w.count / (this.config.windowMs / 1000),
+    };
+    for (const metric of BASELINE_METRICS) {
+      const id = `${w.service}/${metric}`;
+      let manager = this.managers.get(id);
+      if (!manager) {
+        const stored = this.models.get(id);
+        if (stored) manager = BaselineManager.restore(w.service, metric, stored, this.config.manager);
+        else {
+          const [created, first] = BaselineManager.create(w.service, metric, end, this.config.manager);
+          manager = created;
+          this.emit(first.model_id, { kind: 'model', version: first }, end - 1);
+        }
+        this.managers.set(id, manager);
+      }
+      const outcome = manager.observe(values[metric], start, end, this.view);
+      const key = outcome.evaluated.model_id;
+      this.emit(key, { kind: 'prediction', prediction: outcome.evaluated }, end - 1);
+      this.emit(key, { kind: 'prediction', prediction: outcome.next }, end - 1);
+      for (const version of outcome.changes) this.emit(key, { kind: 'model', version }, end - 1);
+      if (outcome.drift) this.emit(key, { kind: 'drift', report: outcome.drift }, end - 1);
+      this.models.put(id, manager.state());
+    }
+  }
+
+  private emit(key: string, value: BaselineOutput, timestamp: number): void {
+    this.context.forward({ key, value, timestamp, headers: {} });
+  }
+}

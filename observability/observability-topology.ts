@@ -1,0 +1,203 @@
+/**
+ * The flagship topology: wide events in; rollups, baselines, drift, cardinality and sampled raw
+ * events out.
+ *
+ *   events ─┬─ 1m rollup per (service, operation) ─┬─> rollups-1m
+ *           │                                      ├─ merge 1m -> 5m ─┬─> rollups-5m
+ *           │                                      │                  └─ baselines (+ deployments, known-events)
+ *           │                                      │                       ├─> baseline-predictions
+ *           │                                      │                       ├─> baselines (registry changes)
+ *           │                                      │                       └─> drift-reports
+ *           │                                      └─ merge 1m -> 1h ───> rollups-1h
+ *           ├─ daily HyperLogLog ───────────────────────────────────────> cardinality
+ *           └─ adaptive sampling ───────────────────────────────────────> events-sampled
+ *
+ * Events must be keyed by `service|operation` (the rollup key), so rollups need no repartition.
+ * With `analytics: false` only the rollups are built (the benchmark's baseline).
+ */
+import { StreamsBuilder } from '../topology/streams-builder';
+import { tumbling } from '../topology/windows';
+import type { Topology } from '../topology/topology';
+import type { Serde } from '../topology/serde';
+import type { KStream } from '../topology/kstream';
+import { repartitionIfRequired } from '../topology/repartition';
+import type { Windowed } from '../state/window-store';
+import { jsonSerde } from '../serdes/json-serde';
+import { stringSerde } from '../serdes/string-serde';
+import { groupByKey } from '../operators/group-by-key';
+import { windowedRollup } from '../operators/windowed-rollup';
+import { toStream } from '../operators/to-stream';
+import { map } from '../operators/map';
+import { merge } from '../operators/merge';
+import { to } from '../operators/to';
+import { branch } from '../operators/branch';
+import { mapValues } from '../operators/map-values';
+import { mergeRollups } from '../operators/merge-rollups';
+import { learnBaselines, type LearnBaselinesOptions } from '../operators/learn-baselines';
+import { dailyCardinality } from '../operators/daily-cardinality';
+import { adaptiveSample } from '../operators/adaptive-sample';
+import type { RollupStats } from '../operators/rollup-aggregator';
+import type { AdaptiveSamplerOptions } from './sampling/adaptive-sampler';
+import type { BaselineInput, BaselineOutput } from './baseline/baseline-input';
+import type { BaselinePrediction } from './baseline/baseline-prediction';
+import type { WideEvent } from '../schemas/wide-event';
+import type { Rollup } from '../schemas/rollup';
+import type { Deployment } from '../schemas/deployment';
+import type { KnownEvent } from '../schemas/known-event';
+import type { BaselineModelVersion } from '../schemas/baseline-model-version';
+import type { DriftReport } from '../schemas/drift-report';
+import type { CardinalityReport } from '../schemas/cardinality-report';
+
+export const OBSERVABILITY_TOPICS = {
+  events: 'events',
+  deployments: 'deployments',
+  knownEvents: 'known-events',
+  rollups1m: 'rollups-1m',
+  rollups5m: 'rollups-5m',
+  rollups1h: 'rollups-1h',
+  predictions: 'baseline-predictions',
+  baselines: 'baselines',
+  drift: 'drift-reports',
+  cardinality: 'cardinality',
+  sampledEvents: 'events-sampled',
+} as const;
+
+export type ObservabilityTopics = { -readonly [T in keyof typeof OBSERVABILITY_TOPICS]: string };
+
+export interface ObservabilitySerdes {
+  event: Serde<WideEvent>;
+  deployment: Serde<Deployment>;
+  knownEvent: Serde<KnownEvent>;
+  rollup: Serde<Rollup>;
+  prediction: Serde<BaselinePrediction>;
+  modelVersion: Serde<BaselineModelVersion>;
+  drift: Serde<DriftReport>;
+  cardinality: Serde<CardinalityReport>;
+}
+
+export interface ObservabilityTopologyOptions {
+  /** Topic names; defaults in OBSERVABILITY_TOPICS. */
+  readonly topics?: Partial<ObservabilityTopics>;
+  /** Value serdes; JSON by default (the demo passes Avro). Keys are strings. */
+  readonly serdes?: Partial<ObservabilitySerdes>;
+  /** Status codes at or above this count as errors in rollups. Default 500. */
+  readonly errorStatus?: number;
+  /** Grace of the 1-minute windows (event-time reordering across producers). Default 10 s. */
+  readonly rollupGraceMs?: number;
+  /** Baselines, registry and drift (window, stabilization, thresholds). */
+  readonly baselines?: Omit<LearnBaselinesOptions, 'name' | 'persistent'>;
+  /** Raw-event sampling; `false` forwards no raw events. Default budget 1000 events/s per (service, status class). */
+  readonly sampling?: AdaptiveSamplerOptions | false;
+  /** Grace after midnight for the daily cardinality. Default 10 minutes. */
+  readonly cardinalityGraceMs?: number;
+  /** RocksDB-backed stores (default true) or memory only. */
+  readonly persistent?: boolean;
+  /** False builds the rollups only. Default true. */
+  readonly analytics?: boolean;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * ```ts
+ * const topology = buildObservabilityTopology({ serdes: { event: avroSerde({ registry, schema: avroSchema('wide-event') }) } });
+ * const app = new StreamsApp(topology, { applicationId: 'observability' }, log);
+ * ```
+ */
+export function buildObservabilityTopology(options: ObservabilityTopologyOptions = {}): Topology {
+  const topics: ObservabilityTopics = { ...OBSERVABILITY_TOPICS, ...options.topics };
+  const serdes: ObservabilitySerdes = {
+    event: jsonSerde<WideEvent>(),
+    deployment: jsonSerde<Deployment>(),
+    knownEvent: jsonSerde<KnownEvent>(),
+    rollup: jsonSerde<Rollup>(),
+    prediction: jsonSerde<BaselinePrediction>(),
+    modelVersion: jsonSerde<BaselineModelVersion>(),
+    drift: jsonSerde<DriftReport>(),
+    cardinality: jsonSerde<CardinalityReport>(),
+    ...options.serdes,
+  };
+  const errorStatus = options.errorStatus ?? 500;
+  const persistent = options.persistent;
+  const builder = new StreamsBuilder();
+  const events = builder.stream<string, WideEvent>(topics.events, { keySerde: stringSerde, valueSerde: serdes.event, timestampExtractor: (_k, e) => e.timestamp });
+
+  const oneMinute = events.pipe(
+    groupByKey(),
+    windowedRollup<string, WideEvent>({
+      name: 'rollup-1m-service-operation',
+      windows: tumbling(MINUTE, { grace: options.rollupGraceMs ?? 10_000 }),
+      keySerde: stringSerde,
+      value: (e) => e.duration_ms,
+      isError: (e) => e.status_code >= errorStatus,
+      persistent,
+    }),
+    toStream(),
+  );
+  const fiveMinutes = oneMinute.pipe(mergeRollups({ name: 'rollup-5m-service-operation', windows: tumbling(5 * MINUTE), keySerde: stringSerde, persistent }));
+  const oneHour = oneMinute.pipe(mergeRollups({ name: 'rollup-1h-service-operation', windows: tumbling(60 * MINUTE), keySerde: stringSerde, persistent }));
+  const rollups5m = fiveMinutes.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '5m') }), { name: 'rollup-5m-records' }));
+  oneMinute.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1m') }), { name: 'rollup-1m-records' }), to(topics.rollups1m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  rollups5m.pipe(to(topics.rollups5m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  oneHour.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1h') }), { name: 'rollup-1h-records' }), to(topics.rollups1h, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  if (options.analytics === false) return builder.build();
+
+  // Baselines: one task sees every service's 5-minute rollups and the deployment and known-event tables.
+  const deployments = builder.stream<string, Deployment>(topics.deployments, { keySerde: stringSerde, valueSerde: serdes.deployment });
+  const knownEvents = builder.stream<string, KnownEvent>(topics.knownEvents, { keySerde: stringSerde, valueSerde: serdes.knownEvent });
+  const baselineKey = 'baselines';
+  // Each input reaches the baselines task through its own repartition topic (all keyed alike, so
+  // co-partitioned); merging before the repartition would put the 1-partition table topics in the
+  // events' sub-topology.
+  const inputSerdes = { keySerde: stringSerde, valueSerde: jsonSerde<BaselineInput>() };
+  const toInput = <V>(stream: KStream<string, V>, name: string, wrap: (value: V) => BaselineInput) =>
+    repartitionIfRequired(stream.pipe(map((_k, value: V) => ({ key: baselineKey, value: wrap(value) }), { name })), name, inputSerdes);
+  const routed = toInput(rollups5m, 'baseline-input-rollups', (rollup): BaselineInput => ({ kind: 'rollup', rollup })).pipe(
+    merge(toInput(deployments, 'baseline-input-deployments', (deployment): BaselineInput => ({ kind: 'deployment', deployment })), { name: 'baseline-input-merge-deployments' }),
+    merge(toInput(knownEvents, 'baseline-input-known-events', (event): BaselineInput => ({ kind: 'known-event', event })), { name: 'baseline-input-merge-known-events' }),
+  );
+  const outputs = routed.pipe(learnBaselines({ name: 'baselines', persistent, ...options.baselines }));
+  const split = outputs.pipe(
+    branch<string, BaselineOutput, 'drift'>({ prediction: (_k, o) => o.kind === 'prediction', model: (_k, o) => o.kind === 'model' }, { name: 'baseline-outputs', defaultBranch: 'drift' }),
+  );
+  split.prediction.pipe(mapValues(unwrap<BaselinePrediction>('prediction'), { name: 'baseline-predictions' }), to(topics.predictions, { keySerde: stringSerde, valueSerde: serdes.prediction }));
+  split.model.pipe(mapValues(unwrap<BaselineModelVersion>('version'), { name: 'baseline-model-versions' }), to(topics.baselines, { keySerde: stringSerde, valueSerde: serdes.modelVersion }));
+  split.drift.pipe(mapValues(unwrap<DriftReport>('report'), { name: 'drift-report-records' }), to(topics.drift, { keySerde: stringSerde, valueSerde: serdes.drift }));
+
+  events.pipe(dailyCardinality({ name: 'cardinality', graceMs: options.cardinalityGraceMs, persistent }), to(topics.cardinality, { keySerde: stringSerde, valueSerde: serdes.cardinality }));
+
+  if (options.sampling !== false) {
+    events.pipe(adaptiveSample({ budget: 1000, slowMs: 1000, errorStatus, ...options.sampling }), to(topics.sampledEvents, { keySerde: stringSerde, valueSerde: serdes.event }));
+  }
+  return builder.build();
+}
+
+/** `weir run observability/observability-topology.ts`: the topology with its defaults (JSON values). */
+export default function observabilityTopology(): Topology {
+  return buildObservabilityTopology();
+}
+
+function toRollup(key: Windowed<string>, stats: RollupStats, resolution: string): Rollup {
+  const bar = key.key.indexOf('|');
+  return {
+    service: bar < 0 ? key.key : key.key.slice(0, bar),
+    operation: bar < 0 ? '' : key.key.slice(bar + 1),
+    window_start: key.start,
+    window_end: key.end,
+    resolution,
+    count: stats.count,
+    error_count: stats.error_count,
+    duration_sum: stats.sum,
+    duration_min: stats.min,
+    duration_max: stats.max,
+    duration_mean: stats.mean,
+    p50: stats.p50,
+    p95: stats.p95,
+    p99: stats.p99,
+    digest: stats.digest,
+  };
+}
+
+function unwrap<T>(field: 'prediction' | 'version' | 'report') {
+  return (o: BaselineOutput): T => (o as unknown as Record<string, T>)[field];
+}
