@@ -95,12 +95,22 @@ test('200k events through the topology into ClickHouse', async (t) => {
         exact.set(k, list);
       }
       for (const list of exact.values()) list.sort((a, b) => a - b);
-      for (const [table, hourExpr] of [['events_1m', 'toStartOfHour(bucket_start)'], ['events_1h', 'bucket_start']] as const) {
-        const rows = await connection.rows<{ service: string; h: string; p99: number }>(
-          `SELECT toString(service) AS service, toString(toUnixTimestamp(${hourExpr}) * 1000) AS h,
-                  quantilesTDigestMerge(0.5, 0.95, 0.99)(duration_quantiles)[3] AS p99
-           FROM ${db}.${table} GROUP BY service, h`,
-        );
+      // weir's rollups keep t-digest centroids as [mean, count, ...]: the hour's p99 is the weighted quantile of its centroids.
+      const fromWeirDigests = `SELECT toString(service) AS service, toString(h) AS h,
+             quantileExactWeighted(0.99)(tupleElement(c, 1), toUInt64(round(tupleElement(c, 2)))) AS p99
+        FROM (SELECT service, intDiv(${ms('window_start')}, ${HOUR}) * ${HOUR} AS h,
+                     arrayJoin(arrayMap(i -> (digest[i * 2 + 1], digest[i * 2 + 2]), range(intDiv(length(digest), 2)))) AS c
+              FROM ${db}.rollups_1m FINAL)
+        GROUP BY service, h`;
+      const fromView = (table: string, hourExpr: string) => `SELECT toString(service) AS service, toString(toUnixTimestamp(${hourExpr}) * 1000) AS h,
+             quantilesTDigestMerge(0.5, 0.95, 0.99)(duration_quantiles)[3] AS p99
+        FROM ${db}.${table} GROUP BY service, h`;
+      for (const [table, sql] of [
+        ['events_1m', fromView('events_1m', 'toStartOfHour(bucket_start)')],
+        ['events_1h', fromView('events_1h', 'bucket_start')],
+        ['rollups_1m', fromWeirDigests],
+      ] as const) {
+        const rows = await connection.rows<{ service: string; h: string; p99: number }>(sql);
         assert.equal(rows.length, exact.size, table);
         let worst = 0;
         for (const r of rows) {
