@@ -25,16 +25,12 @@ export function murmur2(key: Buffer): number {
     h = Math.imul(h, M) ^ k;
   }
   const tail = blocks << 2;
-  switch (length & 3) {
-    case 3:
-      h ^= key[tail + 2] << 16;
-    // falls through
-    case 2:
-      h ^= key[tail + 1] << 8;
-    // falls through
-    case 1:
-      h ^= key[tail];
-      h = Math.imul(h, M);
+  const rest = length & 3;
+  if (rest === 3) h ^= key[tail + 2] << 16;
+  if (rest >= 2) h ^= key[tail + 1] << 8;
+  if (rest >= 1) {
+    h ^= key[tail];
+    h = Math.imul(h, M);
   }
   h ^= h >>> 13;
   h = Math.imul(h, M);
