@@ -17,8 +17,11 @@ export interface ServiceAggregateRow {
   readonly quantiles: number[];
 }
 
+/** What rendering needs of a connection: the server's dialect and table names. */
+export type RenderTarget = Pick<ClickHouseConnection, 'dialect' | 'table'>;
+
 export function renderAggregation(
-  connection: ClickHouseConnection,
+  connection: RenderTarget,
   query: AggregationQuery,
   source: QuerySource,
   range: { from: number; to: number },
