@@ -65,7 +65,10 @@ export const OBSERVABILITY_TOPICS = {
 export type ObservabilityTopics = { -readonly [T in keyof typeof OBSERVABILITY_TOPICS]: string };
 
 export interface ObservabilitySerdes {
+  /** Reads the events topic (deserialize only is enough). */
   event: Serde<WideEvent>;
+  /** Writes the sampled raw events (needs a schema to write with when Avro). */
+  sampledEvent: Serde<WideEvent>;
   deployment: Serde<Deployment>;
   knownEvent: Serde<KnownEvent>;
   rollup: Serde<Rollup>;
@@ -108,6 +111,7 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   const topics: ObservabilityTopics = { ...OBSERVABILITY_TOPICS, ...options.topics };
   const serdes: ObservabilitySerdes = {
     event: jsonSerde<WideEvent>(),
+    sampledEvent: jsonSerde<WideEvent>(),
     deployment: jsonSerde<Deployment>(),
     knownEvent: jsonSerde<KnownEvent>(),
     rollup: jsonSerde<Rollup>(),
@@ -167,7 +171,7 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   events.pipe(dailyCardinality({ name: 'cardinality', graceMs: options.cardinalityGraceMs, persistent }), to(topics.cardinality, { keySerde: stringSerde, valueSerde: serdes.cardinality }));
 
   if (options.sampling !== false) {
-    events.pipe(adaptiveSample({ budget: 1000, slowMs: 1000, errorStatus, ...options.sampling }), to(topics.sampledEvents, { keySerde: stringSerde, valueSerde: serdes.event }));
+    events.pipe(adaptiveSample({ budget: 1000, slowMs: 1000, errorStatus, ...options.sampling }), to(topics.sampledEvents, { keySerde: stringSerde, valueSerde: serdes.sampledEvent }));
   }
   return builder.build();
 }

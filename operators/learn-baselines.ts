@@ -13,7 +13,11 @@ export interface LearnBaselinesOptions {
   readonly name: string;
   /** Baseline window: the period each forecast covers. Default 5 minutes. */
   readonly windowMs?: number;
-  /** How long after a window's end its rollups are still accepted. Default one window. */
+  /**
+   * How long after a window's end its rollups are still accepted. Default three windows: the
+   * rollups come from every partition's task, and the baselines task's stream time runs ahead of
+   * the slowest one by up to the event-time skew between partitions.
+   */
   readonly graceMs?: number;
   /** No learning for this long after a deployment of the service. Default 30 minutes. */
   readonly stabilizationMs?: number;
@@ -70,7 +74,7 @@ export function learnBaselines(options: LearnBaselinesOptions) {
       supplier: () =>
         new BaselinesProcessor({
           windowMs,
-          graceMs: options.graceMs ?? windowMs,
+          graceMs: options.graceMs ?? 3 * windowMs,
           stabilizationMs: options.stabilizationMs ?? 30 * 60_000,
           manager: options.manager ?? {},
           stores,

@@ -156,10 +156,11 @@ export class BaselineManager {
     );
   }
 
+  /** Live state (see ModelRegistry.state): serialize or copy it before the next `observe`. */
   state(): BaselineManagerState {
     this.s.registry = this.registry.state();
     this.s.reference = this.reference.snapshot();
-    return structuredClone(this.s);
+    return this.s;
   }
 
   /** A shadow fitted on recent data: the active model's season shape with the level of the last `refitWindows` windows. */

@@ -130,15 +130,18 @@ export class ModelRegistry {
     return [];
   }
 
-  /** Plain data for the registry store (models included). */
+  /**
+   * Plain data for the registry store (models included). Live, not a copy: a cached store keeps
+   * the reference and serializes it at commit, so a model updated every window costs no copy.
+   */
   state(): ModelRegistryState {
-    this.s.active.model = this.activeModel.state();
+    this.s.active.model = this.activeModel.stateRef();
     this.s.active.score = this.activeScore.state();
     if (this.s.shadow && this.shadowModel && this.shadowScore) {
-      this.s.shadow.model = this.shadowModel.state();
+      this.s.shadow.model = this.shadowModel.stateRef();
       this.s.shadow.score = this.shadowScore.state();
     }
-    return structuredClone(this.s);
+    return this.s;
   }
 
   private promote(now: number, activeMape: number, shadowMape: number): BaselineModelVersion[] {

@@ -172,6 +172,11 @@ export class SeasonalBaseline {
     return structuredClone(this.s);
   }
 
+  /** The live state, without a copy: for a store that serializes at commit. Do not mutate. */
+  stateRef(): SeasonalBaselineState {
+    return this.s;
+  }
+
   options(): Required<SeasonalBaselineOptions> {
     return {
       levelAlpha: this.levelAlpha,
