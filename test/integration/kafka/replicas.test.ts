@@ -1,0 +1,99 @@
+/**
+ * Issue 3's acceptance: the rollup topology run by replicas that are separate OS processes
+ * (`weir run`) against the real broker, with exact final results.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaLog } from '../../../runtime/kafka/kafka-log';
+import { silentLogger } from '../../../runtime/logger';
+import type { ProcessingGuarantee } from '../../../runtime/log';
+import { eventually, kafkaBrokers, uniqueName } from './kafka-broker';
+import { committedInput, produce, readResults, startReplica, traffic, type FinalResult, type Replica, type Traffic } from './replicas';
+
+const PARTITIONS = 6;
+
+interface Scenario {
+  readonly log: KafkaLog;
+  readonly brokers: string[];
+  readonly applicationId: string;
+  readonly input: string;
+  readonly output: string;
+  readonly guarantee: ProcessingGuarantee;
+  readonly traffic: Traffic;
+  readonly replicas: Replica[];
+  start(name: string): Promise<Replica>;
+}
+
+async function scenario(t: TestContext, brokers: string[], guarantee: ProcessingGuarantee, events: number): Promise<Scenario> {
+  const log = new KafkaLog({ brokers, clientId: 'it-replicas', logger: silentLogger });
+  const applicationId = uniqueName(`it-rollups-${guarantee === 'exactly_once' ? 'eos' : 'alos'}`);
+  const input = `${applicationId}-requests`;
+  const output = `${applicationId}-rollups`;
+  await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS }]);
+  const logDir = await mkdtemp(join(tmpdir(), `${applicationId}-logs-`));
+  const replicas: Replica[] = [];
+  const s: Scenario = {
+    log, brokers, applicationId, input, output, guarantee, replicas,
+    traffic: traffic(input, events, PARTITIONS),
+    async start(name) {
+      const replica = await startReplica({ name, applicationId, brokers, guarantee, input, output, logDir });
+      replicas.push(replica);
+      return replica;
+    },
+  };
+  t.after(async () => {
+    for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+    await log.close();
+  });
+  t.diagnostic(`replica logs in ${logDir}`);
+  return s;
+}
+
+/** Waits until every input record is committed and every expected window is out, then stops the replicas gracefully. */
+async function finish(s: Scenario): Promise<FinalResult[]> {
+  const total = s.traffic.records.length;
+  const readCommitted = s.guarantee === 'exactly_once';
+  await eventually(async () => (await committedInput(s.log, s.applicationId, s.input)) >= total, 'the input to be processed and committed', 900_000);
+  await eventually(async () => new Set((await readResults(s.log, s.output, PARTITIONS, readCommitted)).map((r) => r.id)).size >= s.traffic.expected.size, 'every window to be emitted', 120_000);
+  const alive = s.replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
+  for (const r of alive) r.child.kill('SIGTERM');
+  const codes = await Promise.all(alive.map((r) => r.exited));
+  assert.deepEqual(codes, alive.map(() => 0), `replicas exit cleanly on SIGTERM (logs: ${alive.map((r) => r.logFile).join(', ')})`);
+  return readResults(s.log, s.output, PARTITIONS, readCommitted);
+}
+
+function assertExactlyOnce(results: FinalResult[], expected: Map<string, number>, events: number): void {
+  const ids = results.map((r) => r.id);
+  const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+  assert.deepEqual(duplicates, [], 'each (key, window) appears exactly once');
+  assert.equal(results.reduce((sum, r) => sum + r.count, 0), events, 'counts sum to the events produced');
+  assert.deepEqual(new Map(results.map((r) => [r.id, r.count])), expected);
+}
+
+/** at_least_once may repeat a window after a failure, never miss an event: every window has a result with at least its count. */
+function assertNoneMissing(results: FinalResult[], expected: Map<string, number>): void {
+  const best = new Map<string, number>();
+  for (const r of results) best.set(r.id, Math.max(best.get(r.id) ?? 0, r.count));
+  const missing = [...expected].filter(([id, count]) => (best.get(id) ?? 0) < count);
+  assert.deepEqual(missing, [], 'no (key, window) lost events');
+}
+
+function replicaLog(r: Replica): string {
+  return readFileSync(r.logFile, 'utf8');
+}
+
+test('three replicas, 300k events on 6 partitions, exactly_once: every (key, window) once, counts exact', async (t) => {
+  const brokers = kafkaBrokers(t);
+  if (!brokers) return;
+  const s = await scenario(t, brokers, 'exactly_once', 300_000);
+  await Promise.all(['r1', 'r2', 'r3'].map((n) => s.start(n)));
+  await produce(s.log, s.traffic.records);
+  const results = await finish(s);
+  assertExactlyOnce(results, s.traffic.expected, s.traffic.events);
+  // The three shared the work: each ran tasks.
+  for (const r of s.replicas) assert.match(replicaLog(r), /task created/, `${r.name} ran no task`);
+});
