@@ -111,7 +111,9 @@ test('Avro source on Kafka: v1 and v2 records processed once by a v2 topology, u
   builder
     .stream(input, { keySerde: stringSerde, valueSerde: avroSerde<WideEventV2>({ registry: registry(), schema: v2 }) })
     .pipe(mapValues((e: WideEventV2) => e.deployment_version ?? 'v1'), to(output, { keySerde: stringSerde, valueSerde: jsonSerde<string>() }));
-  const app = new StreamsApp(builder.build(), { applicationId, stateDir: dir, commitIntervalMs: 100 }, newLog(brokers, 'it-avro-app'), { logger: silentLogger });
+  const appLog = newLog(brokers, 'it-avro-app');
+  t.after(() => appLog.close());
+  const app = new StreamsApp(builder.build(), { applicationId, stateDir: dir, commitIntervalMs: 100 }, appLog, { logger: silentLogger });
   await app.start();
   const total = 300 + bad.length;
   await eventually(async () => (await log.admin().committedOffsets(applicationId, input)).reduce((n, c) => n + c.offset, 0) >= total, 'the input to be committed');
