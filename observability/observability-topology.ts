@@ -32,6 +32,7 @@ import { merge } from '../operators/merge';
 import { to } from '../operators/to';
 import { branch } from '../operators/branch';
 import { mapValues } from '../operators/map-values';
+import { peek } from '../operators/peek';
 import { mergeRollups } from '../operators/merge-rollups';
 import { learnBaselines, type LearnBaselinesOptions } from '../operators/learn-baselines';
 import { dailyCardinality } from '../operators/daily-cardinality';
@@ -97,6 +98,9 @@ export interface ObservabilityTopologyOptions {
   readonly persistent?: boolean;
   /** False builds the rollups only. Default true. */
   readonly analytics?: boolean;
+  /** Called in-process for every closed 1-minute rollup and every closed-window forecast (the demo's live view). */
+  readonly onRollup?: (rollup: Rollup) => void;
+  readonly onPrediction?: (prediction: BaselinePrediction) => void;
 }
 
 const MINUTE = 60_000;
@@ -141,7 +145,8 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   const fiveMinutes = oneMinute.pipe(mergeRollups({ name: 'rollup-5m-service-operation', windows: tumbling(5 * MINUTE), keySerde: stringSerde, persistent }));
   const oneHour = oneMinute.pipe(mergeRollups({ name: 'rollup-1h-service-operation', windows: tumbling(60 * MINUTE), keySerde: stringSerde, persistent }));
   const rollups5m = fiveMinutes.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '5m') }), { name: 'rollup-5m-records' }));
-  oneMinute.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1m') }), { name: 'rollup-1m-records' }), to(topics.rollups1m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  const onRollup = options.onRollup;
+  oneMinute.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1m') }), { name: 'rollup-1m-records' }), peek((_k, r) => onRollup?.(r), { name: 'rollup-1m-hook' }), to(topics.rollups1m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
   rollups5m.pipe(to(topics.rollups5m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
   oneHour.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1h') }), { name: 'rollup-1h-records' }), to(topics.rollups1h, { keySerde: stringSerde, valueSerde: serdes.rollup }));
   if (options.analytics === false) return builder.build();
@@ -164,7 +169,8 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   const split = outputs.pipe(
     branch<string, BaselineOutput, 'drift'>({ prediction: (_k, o) => o.kind === 'prediction', model: (_k, o) => o.kind === 'model' }, { name: 'baseline-outputs', defaultBranch: 'drift' }),
   );
-  split.prediction.pipe(mapValues(unwrap<BaselinePrediction>('prediction'), { name: 'baseline-predictions' }), to(topics.predictions, { keySerde: stringSerde, valueSerde: serdes.prediction }));
+  const onPrediction = options.onPrediction;
+  split.prediction.pipe(mapValues(unwrap<BaselinePrediction>('prediction'), { name: 'baseline-predictions' }), peek((_k, p) => onPrediction?.(p), { name: 'baseline-predictions-hook' }), to(topics.predictions, { keySerde: stringSerde, valueSerde: serdes.prediction }));
   split.model.pipe(mapValues(unwrap<BaselineModelVersion>('version'), { name: 'baseline-model-versions' }), to(topics.baselines, { keySerde: stringSerde, valueSerde: serdes.modelVersion }));
   split.drift.pipe(mapValues(unwrap<DriftReport>('report'), { name: 'drift-report-records' }), to(topics.drift, { keySerde: stringSerde, valueSerde: serdes.drift }));
 
