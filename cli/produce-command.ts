@@ -15,12 +15,13 @@ import { createAvroProducer } from '../serdes/avro-producer';
 
 export const summary = 'publish NDJSON records from stdin to a topic as Confluent wire-format Avro (--topic, --schema)';
 
-const USAGE = `usage: weir produce --topic T --schema S.avsc [--key FIELD] [--registry URL] [--brokers HOST:PORT,...] [--batch 1000] < records.ndjson
+const USAGE = `usage: weir produce --topic T --schema S.avsc [--key FIELD] [--registry URL] [--brokers HOST:PORT,...] [--partitions N] [--batch 1000] < records.ndjson
+  --partitions creates the topic with N partitions when it does not exist (else a missing topic is an error)
   --registry defaults to $SCHEMA_REGISTRY_URL, else http://localhost:8081
   --brokers  defaults to $KAFKA_BROKERS (required: the embedded log lives inside one process)`;
 
 export async function run(argv: string[], input: NodeJS.ReadableStream = process.stdin): Promise<number> {
-  let values: { topic?: string; schema?: string; key?: string; registry?: string; brokers?: string; batch?: string; help?: boolean };
+  let values: { topic?: string; schema?: string; key?: string; registry?: string; brokers?: string; batch?: string; partitions?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -31,6 +32,7 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
         registry: { type: 'string' },
         brokers: { type: 'string' },
         batch: { type: 'string', default: '1000' },
+        partitions: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -43,6 +45,11 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
     return 0;
   }
   const batchSize = Number(values.batch);
+  const partitions = values.partitions === undefined ? undefined : Number(values.partitions);
+  if (partitions !== undefined && !(Number.isInteger(partitions) && partitions > 0)) {
+    console.error(`weir produce: --partitions must be a positive integer, got '${values.partitions}'`);
+    return 2;
+  }
   const brokers = values.brokers ?? process.env.KAFKA_BROKERS;
   if (!values.topic || !values.schema || !brokers || !(Number.isInteger(batchSize) && batchSize > 0)) {
     console.error(`weir produce: --topic, --schema and --brokers (or KAFKA_BROKERS) are required; --batch is a positive integer\n${USAGE}`);
@@ -56,7 +63,11 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
       keyField: values.key,
       registryUrl: values.registry ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8081',
       batchSize,
+      createPartitions: partitions,
     });
+  } catch (error) {
+    console.error(`weir produce: ${(error as Error).message}`);
+    return 1;
   } finally {
     await log.close();
   }
@@ -68,6 +79,7 @@ export interface ProduceOptions {
   readonly keyField?: string;
   readonly registryUrl: string;
   readonly batchSize: number;
+  readonly createPartitions?: number;
 }
 
 /** Reads NDJSON lines from `input` and sends them in batches; stops at the first bad line, naming it, after sending the lines before it. */
@@ -79,6 +91,7 @@ export async function produce(log: LogClient, input: NodeJS.ReadableStream, opti
     topic: options.topic,
     schema: readAvroSchemaFile(options.schemaPath),
     key: keyField === undefined ? undefined : (v) => (v[keyField] === null || v[keyField] === undefined ? null : String(v[keyField])),
+    createPartitions: options.createPartitions,
   });
   let batch: Record<string, unknown>[] = [];
   let firstLine = 1;
@@ -124,6 +137,7 @@ export async function produce(log: LogClient, input: NodeJS.ReadableStream, opti
 
 /** The Kafka `LogClient`, loaded lazily so that commands not using Kafka do not load kafkajs. */
 export async function openKafkaLog(brokers: string[], clientId: string): Promise<LogClient> {
-  const { KafkaLog } = await import('../runtime/kafka/kafka-log');
+  // require, not import(): under tsx a dynamic import() resolves as ESM, without TypeScript's extension lookup.
+  const { KafkaLog } = require('../runtime/kafka/kafka-log') as typeof import('../runtime/kafka/kafka-log');
   return new KafkaLog({ brokers, clientId });
 }

@@ -20,6 +20,8 @@ export interface AvroProducerOptions<T> {
   /** The record timestamp from the value; default its numeric `timestamp` field, else the time of sending. */
   readonly timestamp?: (value: T) => number;
   readonly clientId?: string;
+  /** Creates the topic with this many partitions when it does not exist; by default a missing topic is an error. */
+  readonly createPartitions?: number;
 }
 
 /**
@@ -34,6 +36,13 @@ export interface AvroProducerOptions<T> {
  * ```
  */
 export async function createAvroProducer<T>(options: AvroProducerOptions<T>): Promise<AvroProducer<T>> {
+  const admin = options.log.admin();
+  if ((await admin.partitionCount(options.topic)) === undefined) {
+    if (options.createPartitions === undefined) {
+      throw new WeirError('TOPIC_NOT_FOUND', 'cannot produce: the topic does not exist (create it, or give createPartitions)', { topic: options.topic });
+    }
+    await admin.createTopics([{ name: options.topic, partitions: options.createPartitions }]);
+  }
   const serde = new AvroSerde<T>({ registry: options.registry, schema: options.schema, topic: options.topic, subject: options.subject });
   await serde.init();
   const commitLog = await options.log.commitLog({ guarantee: 'at_least_once', clientId: options.clientId ?? `weir-producer-${options.topic}` });

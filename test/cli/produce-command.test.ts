@@ -27,6 +27,9 @@ test('weir produce: NDJSON lines become Avro records; a bad line stops it after 
     // Batch of 2: lines 1-2 went out, line 3 is invalid so its batch (3-4) is refused whole.
     assert.equal(log.records('deployments').length, 7);
     assert.equal(await produce(log, Readable.from(['{"id": \n']), options), 1);
+    await assert.rejects(produce(log, Readable.from([good]), { ...options, topic: 'missing' }), /the topic does not exist/);
+    assert.equal(await produce(log, Readable.from([good]), { ...options, topic: 'created', createPartitions: 3 }), 0);
+    assert.equal(await log.admin().partitionCount('created'), 3);
 
     const client = new SchemaRegistry({ host: server.url });
     const decoded = await Promise.all(log.records('deployments').map(async (r) => ({ key: r.key!.toString(), value: await client.decode(r.value!) })));
