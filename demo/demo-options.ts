@@ -16,11 +16,11 @@ export interface DemoOptions {
 }
 
 export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
-  events: 1_000_000,
+  events: 300_000,
   speed: 'max',
   seed: 7,
   days: 8,
-  services: 30,
+  services: 24,
   operationsPerService: 3,
   statusIntervalMs: 500,
 };

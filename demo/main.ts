@@ -1,7 +1,8 @@
 /**
  * `npm start`: a week of synthetic wide-event traffic with injected incidents, published as Avro
- * through the embedded schema registry to the embedded log, processed by weir's rollup topology
- * in compressed event time, with a live status line, the incident service's rollups, and a summary.
+ * through the embedded schema registry to the embedded log, processed by weir's observability
+ * topology in compressed event time; a live status line, the incident services' rollups read back
+ * from `rollups-1m`, and a summary against the generator's ground truth.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,12 +13,22 @@ import { EmbeddedLog } from '../runtime/embedded';
 import { StreamsApp } from '../runtime/streams-app';
 import { startSchemaRegistry } from '../registry/registry-server';
 import { MemorySchemaStore } from '../registry/schema-store';
+import { avroSerde } from '../serdes/avro-serde';
+import { jsonSerde } from '../serdes/json-serde';
+import { avroSchema } from '../schemas/avro-schemas';
 import { isWeirError } from '../errors/weir-error';
+import { OBSERVABILITY_TOPICS as T } from '../observability/observability-topology';
+import type { Rollup } from '../schemas/rollup';
+import type { DriftReport } from '../schemas/drift-report';
+import type { BaselineModelVersion } from '../schemas/baseline-model-version';
+import type { BaselinePrediction } from '../observability/baseline/baseline-prediction';
 import { parseDemoOptions, DEMO_USAGE, type DemoOptions } from './demo-options';
-import { TrafficPublisher, TOPICS } from './traffic-publisher';
+import { TrafficPublisher } from './traffic-publisher';
 import { StatusLine, fmt } from './status-line';
 import { IncidentView } from './incident-view';
-import { buildDemoTopology, ROLLUP_TOPIC } from './demo-topology';
+import { ForecastView } from './forecast-view';
+import { TopicTail } from './topic-tail';
+import { buildDemoTopology } from './demo-topology';
 
 const DAY = 86_400_000;
 
@@ -28,85 +39,102 @@ async function main(options: DemoOptions): Promise<void> {
   const probe = new TrafficGenerator({ ...shape, ...span, seed: options.seed, events: 0 });
   const scenarios = standardWeek(probe.graph, span, options.seed);
   const generator = new TrafficGenerator({ ...shape, ...span, seed: options.seed, events: options.events, scenarios });
+  const truth = generator.groundTruth;
 
-  console.log(`weir demo: ${fmt(options.events)} wide events, ${options.services} services x ${options.operationsPerService} operations, ${options.days} days of event time from ${new Date(span.start).toISOString().slice(0, 10)}, seed ${options.seed}, speed ${options.speed}`);
+  console.log(`weir demo: ${fmt(options.events)} wide events, ${options.services} services x ${options.operationsPerService} operations, ${options.days} days of event time from ${iso(span.start).slice(0, 10)}, seed ${options.seed}, speed ${options.speed}`);
   console.log('injected (ground truth):');
-  for (const i of generator.groundTruth.incidents) console.log(`  incident  ${i.kind.padEnd(22)} ${i.service.padEnd(16)} ${iso(i.start)} .. ${iso(i.end)}  ${i.root_cause}`);
-  for (const q of generator.groundTruth.quiet) console.log(`  expected  ${q.kind.padEnd(22)} ${(q.services.join(',') || 'all').padEnd(16)} ${iso(q.start)} .. ${iso(q.end)}  ${q.note}`);
+  for (const i of truth.incidents) console.log(`  incident  ${i.kind.padEnd(22)} ${i.service.padEnd(16)} ${iso(i.start)} .. ${iso(i.end)}  ${i.root_cause}`);
+  for (const q of truth.quiet) console.log(`  expected  ${q.kind.padEnd(22)} ${(q.services.join(',') || 'all').padEnd(16)} ${iso(q.start)} .. ${iso(q.end)}  ${q.note}`);
 
   const stateDir = await mkdtemp(join(tmpdir(), 'weir-demo-'));
   const registryServer = await startSchemaRegistry({ store: new MemorySchemaStore(), port: 0 });
   const registry = new SchemaRegistry({ host: registryServer.url });
   const log = new EmbeddedLog();
   await log.admin().createTopics([
-    { name: TOPICS.events, partitions: 4 },
-    { name: TOPICS.deployments, partitions: 1 },
-    { name: TOPICS.knownEvents, partitions: 1 },
-    { name: ROLLUP_TOPIC, partitions: 4 },
+    // One partition: upstream tasks that race ahead of each other in compressed event time would
+    // make the single baselines task drop the laggards' rollups as late (see the report).
+    { name: T.events, partitions: 1 },
+    { name: T.deployments, partitions: 1 },
+    { name: T.knownEvents, partitions: 1 },
   ]);
 
-  let windowsClosed = 0;
-  let alerts = 0;
   let status: StatusLine | undefined;
   const print = (text: string): void => (status ? status.print(text) : console.log(text));
   const graph = generator.graph;
   const operationsOf = (service: string): string[] => (graph.service(service)?.operations ?? []).map((i) => graph.operations[i].operation);
-  const view = new IncidentView(generator.groundTruth.incidents, operationsOf, new Set(['latency-incident', 'cascading-failure']), print);
-  const demo = await buildDemoTopology({
-    registry,
-    onRollup: (rollup) => {
-      windowsClosed++;
-      view.onRollup(rollup);
-    },
-    onAlert: (line) => {
-      alerts++;
-      print(line);
-    },
-  });
-  console.log(`\ntopology (${demo.name}):\n${demo.topology.describe()}`);
+  const incidents = new IncidentView(truth.incidents, operationsOf, new Set(['latency-incident', 'cascading-failure']), print);
+  const forecasts = new ForecastView(truth);
+  const registryChanges: BaselineModelVersion[] = [];
+  const drift = { reports: 0, retrain: 0 };
+  const tails = [
+    new TopicTail<Rollup>(log, T.rollups1m, avroSerde<Rollup>({ registry, schema: avroSchema('rollup') }), (r) => incidents.onRollup(r)),
+    new TopicTail<BaselinePrediction>(log, T.predictions, jsonSerde<BaselinePrediction>(), (p) => forecasts.onPrediction(p)),
+    new TopicTail<BaselineModelVersion>(log, T.baselines, jsonSerde<BaselineModelVersion>(), (v) => registryChanges.push(v)),
+    new TopicTail<DriftReport>(log, T.drift, jsonSerde<DriftReport>(), (d) => {
+      drift.reports++;
+      if (d.needs_retrain) drift.retrain++;
+    }),
+  ];
+  const [rollups, predictions] = tails;
 
+  const demo = buildDemoTopology({ registry });
+  console.log(`\ntopology (${demo.name}):\n${demo.topology.describe()}`);
   const app = new StreamsApp(demo.topology, { applicationId: 'weir-demo', stateDir, logLevel: 'warn' }, log);
   await app.start();
-  const publisher: TrafficPublisher = new TrafficPublisher({
-    log,
-    registry,
-    generator,
-    speed: options.speed,
-    lag: (): number => publisher.published - app.metrics().processed,
-  });
+  // Events consumed from the input topic (tasks of downstream sub-topologies count other records).
+  const consumed = (): number => app.activeTasks().reduce((n, task) => n + (task.consumedPositions().get(T.events) ?? 0), 0);
+  const publisher: TrafficPublisher = new TrafficPublisher({ log, registry, generator, speed: options.speed, lag: (): number => publisher.published - consumed() });
   status = new StatusLine(() => ({
     published: publisher.published,
-    processed: app.metrics().processed,
+    processed: consumed(),
     eventTime: publisher.eventTime,
-    windowsClosed,
-    alerts,
+    windowsClosed: rollups.count,
+    extra: [
+      ['forecasts', predictions.count],
+      ['drift reports', drift.reports],
+    ],
+    alerts: 0,
   }));
-  const timer = setInterval(() => status!.update(), options.statusIntervalMs);
-  let processed = 0;
+  const pollTails = async (): Promise<void> => {
+    for (const tail of tails) await tail.poll();
+  };
+  const timer = setInterval(() => {
+    status!.update();
+    pollTails().catch((error) => print(`reading outputs failed: ${error}`));
+  }, options.statusIntervalMs);
   const stop = (): void => publisher.stop();
   process.once('SIGINT', stop);
+  let processed = 0;
+  let counters = new Map<string, number>();
   try {
     await publisher.run();
     await app.waitUntilCaughtUp();
     // The input is bounded: close the windows still open so the last rollups are emitted.
     await app.endOfInput();
-    processed = app.metrics().processed;
+    processed = consumed();
+    counters = app.metrics().counters;
+    await pollTails();
     status.update();
   } finally {
     clearInterval(timer);
     process.removeListener('SIGINT', stop);
     status.finish();
     await app.close();
+    for (const tail of tails) await tail.close();
     await log.close();
     await registryServer.close();
     await rm(stateDir, { recursive: true, force: true });
   }
-  view.flush();
+  incidents.flush();
 
   const seconds = (Date.now() - wallStart) / 1000;
-  console.log(`\nsummary: ${fmt(processed)} events in ${seconds.toFixed(1)} s (${fmt(Math.round(processed / seconds))} events/s overall), ${fmt(windowsClosed)} windows closed, ${fmt(alerts)} alerts, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`\nsummary: ${fmt(processed)} events in ${seconds.toFixed(1)} s (${fmt(Math.round(processed / seconds))} events/s overall, generation and Avro encoding included), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`  outputs: ${fmt(rollups.count)} 1-minute rollups, ${fmt(predictions.count)} forecasts, ${fmt(registryChanges.length)} model registry changes (${registryChanges.filter((v) => v.status === 'shadow').length} shadow, ${registryChanges.filter((v) => v.status === 'active').length} active), ${fmt(drift.reports)} drift reports (${drift.retrain} needing retrain)`);
+  if (counters.size) console.log(`  task counters: ${[...counters].map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
   console.log('incident root services, from the hour before to the incident (p99 of the merged 1-minute digests, 5xx share):');
-  for (const line of view.summary()) console.log(line);
+  for (const line of incidents.summary()) console.log(line);
+  console.log('baseline forecasts: 5-minute windows whose actual left the forecast band (p99 latency or error rate):');
+  for (const line of forecasts.summary()) console.log(line);
 }
 
 const iso = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');

@@ -8,6 +8,8 @@ export interface StatusFigures {
   processed: number;
   eventTime: number;
   windowsClosed: number;
+  /** Further counters shown after the windows, e.g. forecasts and drift reports. */
+  extra?: ReadonlyArray<readonly [label: string, value: number]>;
   alerts: number;
 }
 
@@ -64,6 +66,7 @@ export class StatusLine {
       `${fmt(Math.round(this.rate))} ev/s`,
       `event time ${time}`,
       `windows closed ${fmt(f.windowsClosed)}`,
+      ...(f.extra ?? []).map(([label, value]) => `${label} ${fmt(value)}`),
       `alerts ${fmt(f.alerts)}`,
     ].join(' | ');
   }

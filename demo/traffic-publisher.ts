@@ -45,8 +45,8 @@ export class TrafficPublisher {
   /** Publishes the whole timeline; resolves when the last batch is acknowledged (or after `stop()`). */
   async run(): Promise<void> {
     const { log, registry, generator, speed, lag } = this.options;
-    const maxLag = this.options.maxLag ?? 20_000;
-    const batchSize = this.options.batchSize ?? 5_000;
+    const maxLag = this.options.maxLag ?? 10_000;
+    const batchSize = this.options.batchSize ?? 2_000;
     const events = await createAvroProducer<WideEvent>({ log, registry, topic: TOPICS.events, schema: avroSchema('wide-event'), key: eventKey });
     const deployments = await createAvroProducer<Deployment>({
       log,
