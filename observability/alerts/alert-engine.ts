@@ -4,6 +4,10 @@
  * closing a window correlates, applies the suppression rules and the per-service alert lifecycle
  * (fire, continue, resolve after recovery, dedupe within the cooldown).
  *
+ * While a service is above the threshold the engine also opens an `incident` known event for it
+ * (closed when it drops back): baselines do not learn during incidents, so a 30-minute outage is
+ * not absorbed as the new normal before it is even alerted on.
+ *
  * ```ts
  * const engine = new AlertEngine({ windowMs: 300_000 });
  * for (const e of events) engine.observeEvent(e);
@@ -20,7 +24,7 @@ import type { Anomaly } from '../../schemas/anomaly';
 import { WeirError } from '../../errors/weir-error';
 import { alertConfig, type AlertConfig, type AlertConfigInput } from './alert-config';
 import { CallGraph } from './call-graph';
-import { AlertCorrelator, LATENCY_METRIC, ERROR_METRIC, type CorrelatedDecision, type ServiceWindow } from './correlator';
+import { AlertCorrelator, type CorrelatedDecision, type ServiceWindow } from './correlator';
 import { FeedbackThresholds, type ThresholdChange } from './feedback-thresholds';
 import { SignalScorer, type WindowObservation } from './signal-scorer';
 import { defaultSuppressionRules, evaluateRules, type SuppressionRule } from './suppression-rules';
@@ -39,9 +43,22 @@ export interface AlertEngineOptions {
 interface ServiceState {
   open?: { id: string; primary: string };
   below: number;
+  /** Consecutive windows at or above the threshold. */
+  streak: number;
   last?: { id: string; endedAt: number; primary: string };
+  /** The open incident known event, while the service is above the threshold. */
+  incident?: KnownEvent;
   /** Rule that suppressed the current episode, so it is recorded once, not every window. */
   suppressedBy?: string;
+}
+
+export interface WindowResult {
+  /** Alerts recorded for the window: fired, suppressed, deduplicated, delayed, resolved. */
+  readonly alerts: Alert[];
+  readonly decisions: CorrelatedDecision[];
+  readonly anomalies: Anomaly[];
+  /** `incident` known events opened or closed (for the known-events topic that gates baseline learning). */
+  readonly incidents: KnownEvent[];
 }
 
 export class AlertEngine {
@@ -58,6 +75,7 @@ export class AlertEngine {
   private readonly deployments = new Map<string, Deployment[]>();
   private readonly latencyLimit = new Map<string, number>();
   private readonly services = new Map<string, ServiceState>();
+  private readonly firstSeen = new Map<string, number>();
   private lastClosed = Number.NEGATIVE_INFINITY;
 
   constructor(options: AlertEngineOptions) {
@@ -65,7 +83,7 @@ export class AlertEngine {
     this.windowMs = options.windowMs;
     this.config = alertConfig(options.config);
     this.rules = options.rules ?? defaultSuppressionRules(this.config);
-    this.thresholds = new FeedbackThresholds(this.config.deviationThreshold, options.metrics ?? [LATENCY_METRIC, ERROR_METRIC]);
+    this.thresholds = new FeedbackThresholds(this.config.deviationThreshold, options.metrics ?? [this.config.latencyMetric, this.config.errorMetric]);
     this.impact = new UserImpact({ premiumTiers: this.config.premiumTiers, tierValuePerHour: this.config.tierValuePerHour });
     this.scorer = new SignalScorer(this.thresholds);
     this.correlator = new AlertCorrelator(this.config, this.graph);
@@ -105,7 +123,7 @@ export class AlertEngine {
   }
 
   /** Correlates the window and returns the alerts it records (fired, suppressed, deduplicated, delayed, resolved). */
-  closeWindow(windowStart: number): { alerts: Alert[]; decisions: CorrelatedDecision[]; anomalies: Anomaly[] } {
+  closeWindow(windowStart: number): WindowResult {
     if (windowStart <= this.lastClosed) throw new WeirError('PROCESSING_FAILED', 'windows must be closed in order', { windowStart, lastClosed: this.lastClosed });
     this.lastClosed = windowStart;
     const observations = this.observations.get(windowStart) ?? [];
@@ -114,7 +132,11 @@ export class AlertEngine {
     const signals = new Map<string, Map<string, Anomaly>>();
     const anomalies: Anomaly[] = [];
     for (const o of observations) {
-      if (o.metric === LATENCY_METRIC && o.upper !== null && !o.suppressed) this.latencyLimit.set(o.service, o.upper);
+      const key = `${o.service}\u0000${o.metric}`;
+      const first = this.firstSeen.get(key) ?? windowStart;
+      this.firstSeen.set(key, first);
+      if (windowStart - first < this.config.warmupMs) continue;
+      if (o.metric === this.config.latencyMetric && o.upper !== null && !o.suppressed) this.latencyLimit.set(o.service, o.upper);
       const a = this.scorer.score(o);
       if (!a) continue;
       anomalies.push(a);
@@ -129,18 +151,41 @@ export class AlertEngine {
     this.impact.evictBefore(windowStart);
     const decisions = this.correlator.correlate(windows);
     const alerts: Alert[] = [];
+    const incidents: KnownEvent[] = [];
     for (const d of decisions) {
-      const a = this.lifecycle(d);
+      const st = this.stateOf(d.service);
+      const a = this.lifecycle(d, st);
       if (a) alerts.push(a);
+      const change = this.incidentChange(d, st);
+      if (change) incidents.push(change);
     }
-    return { alerts, decisions, anomalies };
+    return { alerts, decisions, anomalies, incidents };
   }
 
-  private lifecycle(d: CorrelatedDecision): Alert | undefined {
-    let st = this.services.get(d.service);
-    if (!st) this.services.set(d.service, (st = { below: 0 }));
+  private stateOf(service: string): ServiceState {
+    let st = this.services.get(service);
+    if (!st) this.services.set(service, (st = { below: 0, streak: 0 }));
+    return st;
+  }
+
+  /** Opens an incident known event when a service rises above the threshold, closes it once it has no open alert and is below. */
+  private incidentChange(d: CorrelatedDecision, st: ServiceState): KnownEvent | undefined {
+    if (d.severity !== null && !st.incident) {
+      st.incident = { id: `incident-${d.service}-${d.window_start}`, kind: 'incident', services: [d.service], start: d.window_end, end: null, expected_multiplier: null, description: 'suspected by alerting: baselines hold learning' };
+      return st.incident;
+    }
+    if (d.severity === null && st.incident && !st.open) {
+      const closed = { ...st.incident, end: d.window_end };
+      st.incident = undefined;
+      return closed;
+    }
+    return undefined;
+  }
+
+  private lifecycle(d: CorrelatedDecision, st: ServiceState): Alert | undefined {
     const base = { service: d.service, window_start: d.window_start, window_end: d.window_end, signals: d.signals, confidence: d.confidence };
     if (d.severity === null) {
+      st.streak = 0;
       st.suppressedBy = undefined;
       if (!st.open) return undefined;
       if (++st.below < this.config.recoveryWindows) return undefined;
@@ -150,7 +195,9 @@ export class AlertEngine {
       return { id, ...base, severity: 'low', decision: 'fire', note: `recovered for ${this.config.recoveryWindows} windows`, status: 'resolved' };
     }
     st.below = 0;
+    st.streak++;
     if (st.open) return undefined;
+    if (st.streak < this.config.minWindows && d.confidence < this.config.immediateConfidence) return undefined;
     const outcome = evaluateRules(this.rules, {
       decision: d,
       knownEvents: this.activeKnownEvents(d.service, d.window_start, d.window_end),

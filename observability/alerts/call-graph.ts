@@ -2,8 +2,9 @@
  * The service call graph learned in-stream from traces: a span whose parent span belongs to another
  * service is a call from the parent's service (the dependent) to the span's service (its
  * dependency, "upstream" in the suppression rule's sense: what it relies on). Parent spans are
- * remembered for a bounded number of spans, which is enough because a child arrives within its
- * parent's duration.
+ * remembered for a bounded number of spans in two generations (a full generation becomes the old
+ * one, the old one is dropped), which is enough because a child arrives within its parent's
+ * duration, and cheaper than evicting one entry at a time from an insertion-ordered Map.
  */
 import type { WideEvent } from '../../schemas/wide-event';
 
@@ -13,7 +14,8 @@ export interface CallGraphOptions {
 }
 
 export class CallGraph {
-  private readonly spanService = new Map<string, string>();
+  private current = new Map<string, string>();
+  private previous = new Map<string, string>();
   private readonly deps = new Map<string, Set<string>>();
   private readonly dependentsOf = new Map<string, Set<string>>();
   private readonly spanMemory: number;
@@ -24,12 +26,14 @@ export class CallGraph {
 
   observe(event: Pick<WideEvent, 'service' | 'span_id' | 'parent_span_id'>): void {
     if (event.parent_span_id !== null) {
-      const caller = this.spanService.get(event.parent_span_id);
+      const caller = this.current.get(event.parent_span_id) ?? this.previous.get(event.parent_span_id);
       if (caller !== undefined && caller !== event.service) this.addEdge(caller, event.service);
     }
-    this.spanService.set(event.span_id, event.service);
-    // Map iterates in insertion order: the first key is the oldest span.
-    if (this.spanService.size > this.spanMemory) this.spanService.delete(this.spanService.keys().next().value!);
+    this.current.set(event.span_id, event.service);
+    if (this.current.size >= this.spanMemory / 2) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
   }
 
   addEdge(caller: string, callee: string): void {

@@ -11,8 +11,6 @@ import type { AlertConfig } from './alert-config';
 import type { CallGraph } from './call-graph';
 import type { ImpactSummary } from './user-impact';
 
-export const LATENCY_METRIC = 'p99_latency';
-export const ERROR_METRIC = 'error_rate';
 
 /** What the engine knows about one service in one closed window. */
 export interface ServiceWindow {
@@ -71,7 +69,7 @@ export class AlertCorrelator {
     const strength = new Map<string, number>();
     for (const [service, w] of windows) {
       let max = 0;
-      for (const s of w.signals.values()) if (s.metric === LATENCY_METRIC || s.metric === ERROR_METRIC) max = Math.max(max, s.confidence);
+      for (const s of w.signals.values()) if (this.isAlertMetric(s.metric)) max = Math.max(max, s.confidence);
       strength.set(service, max);
     }
     const unhealthy = (s: string): boolean => (strength.get(s) ?? 0) >= this.config.unhealthyConfidence;
@@ -80,15 +78,21 @@ export class AlertCorrelator {
     return out;
   }
 
+  private isAlertMetric(metric: string): boolean {
+    const c = this.config;
+    return metric === c.latencyMetric || metric === c.errorMetric || (c.selfTimeMetric !== null && metric === c.selfTimeMetric);
+  }
+
   private decide(w: ServiceWindow, unhealthy: (s: string) => boolean): CorrelatedDecision {
     const { config } = this;
-    const latency = w.signals.get(LATENCY_METRIC);
-    const errors = w.signals.get(ERROR_METRIC);
+    const latency = w.signals.get(config.latencyMetric);
+    const errors = w.signals.get(config.errorMetric);
     const h = this.remember(w.service, latency, errors);
-    const lc = latency?.confidence ?? 0;
+    const selfTime = config.selfTimeMetric === null ? undefined : w.signals.get(config.selfTimeMetric);
+    const lc = Math.max(latency?.confidence ?? 0, selfTime?.confidence ?? 0);
     const ec = errors?.confidence ?? 0;
     const base = Math.max(lc, ec);
-    const primary = ec > lc ? ERROR_METRIC : LATENCY_METRIC;
+    const primary = ec > lc ? config.errorMetric : config.latencyMetric;
 
     const correlation = pearson(h.latency, h.errors);
     const correlationBoost = lc > 0 && ec > 0 ? config.boosts.correlation * Math.max(0, correlation) * Math.min(lc, ec) : 0;
@@ -103,8 +107,10 @@ export class AlertCorrelator {
     const signal = (name: string, a: Anomaly | undefined, contribution: number): void => {
       if (a) signals.push({ name, value: a.actual, expected: a.expected, deviation: a.deviation, confidence: a.confidence, contribution });
     };
-    signal('latency', latency, primary === LATENCY_METRIC ? base : 0);
-    signal('error_rate', errors, primary === ERROR_METRIC ? base : 0);
+    const selfLeads = (selfTime?.confidence ?? 0) > (latency?.confidence ?? 0);
+    signal('latency', latency, primary === config.latencyMetric && !selfLeads ? base : 0);
+    signal('self_time', selfTime, primary === config.latencyMetric && selfLeads ? base : 0);
+    signal('error_rate', errors, primary === config.errorMetric ? base : 0);
     if (latency && errors) signals.push({ name: 'error_latency_correlation', value: correlation, expected: 0, deviation: 0, confidence: Math.max(0, correlation), contribution: correlationBoost });
     signals.push({ name: 'dependency_health', value: unhealthyDependencies.length, expected: 0, deviation: unhealthyDependents.length, confidence: isSource ? 1 : 0, contribution: sourceBoost });
     signals.push({ name: 'user_impact', value: w.impact.affectedUsers, expected: w.impact.impactPerHour, deviation: w.impact.premiumOverRepresentation, confidence: premiumBoost > 0 ? 1 : 0, contribution: premiumBoost });
@@ -143,9 +149,9 @@ export class AlertCorrelator {
       const s = queue.shift()!;
       if (seen.has(s)) continue;
       seen.add(s);
-      const next = this.graph.dependencies(s).filter((d) => unhealthy(d) && !seen.has(d));
+      const next = this.graph.dependencies(s).filter(unhealthy);
       if (next.length === 0) roots.add(s);
-      else queue.push(...next);
+      else queue.push(...next.filter((d) => !seen.has(d)));
     }
     return [...roots].sort();
   }

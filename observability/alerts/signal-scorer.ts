@@ -2,17 +2,22 @@
  * Anomaly signals per (service, metric, window) from the actual value against the baseline band:
  * the deviation ratio (half-widths outside the band, in the harmful direction only) and a
  * confidence 1 - e^(-deviation / threshold), 0.63 at the threshold, where the threshold is the
- * per-(service, metric) one that feedback moves.
+ * per-(service, metric) one that feedback moves. When a rate comes with its counts, the confidence
+ * is also capped by how surprising the event count is at the expected rate (Poisson tail).
  */
 import type { Anomaly } from '../../schemas/anomaly';
 import { deviationRatio, type BaselineBand } from './anomaly-signal';
 import type { FeedbackThresholds } from './feedback-thresholds';
+import { countConfidence } from './count-significance';
 
 /** Which way a metric hurts: latency and errors only upward; request rate both ways. */
 export type MetricDirection = 'up' | 'down' | 'both';
 
 export const METRIC_DIRECTIONS: Readonly<Record<string, MetricDirection>> = {
   p99_latency: 'up',
+  p95_latency: 'up',
+  p50_latency: 'up',
+  p50_self_time: 'up',
   error_rate: 'up',
   request_rate: 'both',
 };
@@ -30,6 +35,9 @@ export interface WindowObservation {
   /** True while a known event (maintenance) suppresses the forecast. */
   readonly suppressed: boolean;
   readonly model_version?: string | null;
+  /** For a rate metric (errors per request): the requests and the events behind the rate, when known. */
+  readonly count?: number;
+  readonly events?: number;
 }
 
 export function signalConfidence(deviation: number, threshold: number): number {
@@ -57,8 +65,14 @@ export class SignalScorer {
       lower: o.lower,
       upper: o.upper,
       deviation,
-      confidence: signalConfidence(deviation, this.thresholds.get(o.service, o.metric)),
+      confidence: this.confidence(o, deviation),
       model_version: o.model_version ?? null,
     };
+  }
+
+  private confidence(o: WindowObservation, deviation: number): number {
+    const c = signalConfidence(deviation, this.thresholds.get(o.service, o.metric));
+    if (c === 0 || o.count === undefined || o.events === undefined) return c;
+    return Math.min(c, countConfidence(o.events, o.count * o.expected!));
   }
 }

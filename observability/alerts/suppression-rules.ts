@@ -68,8 +68,8 @@ export function defaultSuppressionRules(config: AlertConfig): SuppressionRule[] 
       name: 'cooldown',
       action: 'dedupe',
       condition: ({ decision, lastAlert }) =>
-        lastAlert && lastAlert.primary === decision.primary && decision.window_end - lastAlert.endedAt <= config.cooldownMs
-          ? `similar ${decision.primary} alert ${lastAlert.id} within ${config.cooldownMs / 60_000} min`
+        lastAlert && decision.window_end - lastAlert.endedAt <= config.cooldownMs
+          ? `similar alert ${lastAlert.id} (${lastAlert.primary}) within ${config.cooldownMs / 60_000} min`
           : undefined,
     },
     {
