@@ -1,6 +1,7 @@
 /**
  * `npm run eval -- --nab <folder> [--out <dir>]`: scores weir's detector on a NAB folder.
- * `npm run eval -- --scenarios`: precision, recall, false-positive rate and delay on labelled scenarios.
+ * `npm run eval -- --scenarios [--seeds 1,2,3] [--events 3000000]`: precision, recall, false-positive
+ * rate and delay on labelled generated scenarios.
  */
 import { parseArgs } from 'node:util';
 import { formatNabReport, runNab } from './nab/run-nab';
@@ -11,10 +12,12 @@ async function main(): Promise<void> {
       nab: { type: 'string' },
       out: { type: 'string' },
       scenarios: { type: 'boolean', default: false },
+      seeds: { type: 'string' },
+      events: { type: 'string' },
     },
   });
   if (!values.nab && !values.scenarios) {
-    process.stderr.write('usage: npm run eval -- --nab <folder> [--out <dir>] | --scenarios\n');
+    process.stderr.write('usage: npm run eval -- --nab <folder> [--out <dir>] | --scenarios [--seeds 1,2,3] [--events N]\n');
     process.exitCode = 2;
     return;
   }
@@ -23,8 +26,10 @@ async function main(): Promise<void> {
     process.stdout.write(`## NAB (${values.nab})\n\n${formatNabReport(run)}\n\n`);
   }
   if (values.scenarios) {
-    process.stderr.write('labelled scenarios are not wired yet\n');
-    process.exitCode = 2;
+    const { runScenarios, formatScenarioReport } = await import('./scenarios/run-scenarios');
+    const seeds = values.seeds ? values.seeds.split(',').map(Number) : undefined;
+    const events = values.events ? Number(values.events) : undefined;
+    process.stdout.write(`## Labelled scenarios\n\n${formatScenarioReport(runScenarios(seeds, events))}\n`);
   }
 }
 
