@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- <filter>] [--in-process] [--json <file>]`: runs every `bench/*.bench.ts`
- * case whose file or case name contains the filter, each in its own child process (so peak RSS is
- * per case and one case's garbage does not slow the next), one after another, and prints a table.
+ * `npm run bench [-- <filter>] [--repeat N] [--in-process] [--json <file>]`: runs every
+ * `bench/*.bench.ts` case whose file or case name contains the filter, each in its own child
+ * process (so peak RSS is per case and one case's garbage does not slow the next), one after
+ * another, and prints a table. With `--repeat N` each case runs N times (each in a fresh child) and
+ * the row shows the median run, with the range in the notes: on a shared machine one run is noise.
  */
 import { fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,10 @@ async function main(argv: string[]): Promise<void> {
   const inProcess = argv.includes('--in-process');
   const jsonIndex = argv.indexOf('--json');
   const jsonFile = jsonIndex >= 0 ? argv[jsonIndex + 1] : undefined;
-  const filter = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--json') ?? '';
+  const repeatIndex = argv.indexOf('--repeat');
+  const repeat = repeatIndex >= 0 ? Number(argv[repeatIndex + 1]) : 1;
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat needs a positive integer, got ${argv[repeatIndex + 1]}`);
+  const filter = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--json' && argv[i - 1] !== '--repeat') ?? '';
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.ts'))
     .sort();
@@ -41,18 +46,25 @@ async function main(argv: string[]): Promise<void> {
     const cases = module.benchmarks?.map((b) => b.name) ?? [undefined];
     for (const caseName of cases) {
       if (filter && !label.includes(filter) && !(caseName ?? '').includes(filter)) continue;
-      process.stdout.write(`running ${label}${caseName ? ` / ${caseName}` : ''} ...\n`);
-      const report = inProcess ? await runCase(module, caseName) : await runInChild(file, caseName);
-      if (report.error) rows.push({ file: label, name: caseName ?? label, elapsedMs: 0, error: report.error });
-      for (const r of report.results) {
-        rows.push({
-          ...r,
-          file: label,
-          name: r.name ?? caseName ?? label,
-          eventsPerSecond: r.eventsPerSecond ?? (r.events !== undefined && r.elapsedMs > 0 ? (r.events * 1000) / r.elapsedMs : undefined),
-          peakRssMb: r.peakRssMb ?? report.peakRssMb,
-        });
+      const runs: Row[][] = [];
+      for (let i = 0; i < repeat; i++) {
+        process.stdout.write(`running ${label}${caseName ? ` / ${caseName}` : ''}${repeat > 1 ? ` (${i + 1}/${repeat})` : ''} ...\n`);
+        const report = inProcess ? await runCase(module, caseName) : await runInChild(file, caseName);
+        if (report.error) {
+          rows.push({ file: label, name: caseName ?? label, elapsedMs: 0, error: report.error });
+          break;
+        }
+        runs.push(
+          report.results.map((r) => ({
+            ...r,
+            file: label,
+            name: r.name ?? caseName ?? label,
+            eventsPerSecond: r.eventsPerSecond ?? (r.events !== undefined && r.elapsedMs > 0 ? (r.events * 1000) / r.elapsedMs : undefined),
+            peakRssMb: r.peakRssMb ?? report.peakRssMb,
+          })),
+        );
       }
+      rows.push(...medianRows(runs));
     }
   }
   printTable(rows);
@@ -95,6 +107,20 @@ async function runChild(file: string, caseName: string): Promise<void> {
   await new Promise<void>((resolve) => process.send!(report, () => resolve()));
   // A bench may leave timers or handles behind; the measurement is done.
   process.exit(0);
+}
+
+/** Per result name, the run with the median time; notes gain the range of events/s, peak RSS is the largest. */
+function medianRows(runs: Row[][]): Row[] {
+  if (runs.length <= 1) return runs[0] ?? [];
+  return runs[0].map((first) => {
+    const same = runs.map((results) => results.find((r) => r.name === first.name)).filter((r): r is Row => r !== undefined);
+    const sorted = [...same].sort((a, b) => a.elapsedMs - b.elapsedMs);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    const rates = same.map((r) => r.eventsPerSecond).filter((x): x is number => x !== undefined);
+    const range = rates.length ? `; median of ${same.length} runs, ${Math.round(Math.min(...rates)).toLocaleString('en-US')}-${Math.round(Math.max(...rates)).toLocaleString('en-US')} events/s` : `; median of ${same.length} runs`;
+    const rss = same.map((r) => r.peakRssMb).filter((x): x is number => x !== undefined);
+    return { ...median, peakRssMb: rss.length ? Math.max(...rss) : undefined, notes: `${median.notes ?? ''}${range}` };
+  });
 }
 
 function printTable(rows: Row[]): void {
