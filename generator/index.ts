@@ -14,6 +14,7 @@ export type {
   GroundTruthIncident,
   GroundTruthQuietPeriod,
   IncidentKind,
+  IncidentScope,
 } from './scenario';
 export { scenarioOf, pickService, standardWeek, SCENARIO_KINDS, type ScenarioKind, type ScenarioAt } from './scenario-plan';
 export { SeededRandom } from './random';

@@ -9,10 +9,18 @@ import type { KnownEvent } from '../schemas/known-event';
 import { WeirError } from '../errors/weir-error';
 import type { ServiceGraph } from './service-graph';
 
+/** Restricts an incident to the requests of some users: one customer tier, one region, or both. */
+export interface IncidentScope {
+  tier?: string;
+  region?: string;
+}
+
 /** A slow service: its self time is multiplied by `latencyFactor` (its callers slow down as victims). */
 export interface LatencyIncidentScenario {
   kind: 'latency-incident';
   service: string;
+  /** Only requests of these users are affected (default: all). */
+  scope?: IncidentScope;
   start: number;
   durationMs: number;
   latencyFactor: number;
@@ -22,6 +30,8 @@ export interface LatencyIncidentScenario {
 export interface ErrorBurstScenario {
   kind: 'error-burst';
   service: string;
+  /** Only requests of these users are affected (default: all). */
+  scope?: IncidentScope;
   start: number;
   durationMs: number;
   errorRate: number;
@@ -45,6 +55,8 @@ export interface DeploymentScenario {
 export interface CascadingFailureScenario {
   kind: 'cascading-failure';
   service: string;
+  /** Only requests of these users are affected (default: all). */
+  scope?: IncidentScope;
   start: number;
   durationMs: number;
   latencyFactor: number;
@@ -106,6 +118,8 @@ export interface GroundTruthIncident {
   root_cause: string;
   /** Services that call the root cause, directly or not: they may degrade as victims and should not get their own alert. */
   victims: string[];
+  /** Present when only some users' requests were affected. */
+  scope?: IncidentScope;
 }
 
 /** A change that is expected and must not raise an alert. */
@@ -139,6 +153,9 @@ export interface Effect {
   /** Factor on the rate of new traces (global effects only). */
   rateFactor: number;
   noise: number;
+  /** Requests of other tiers or regions are unaffected; null matches all. */
+  tier: string | null;
+  region: string | null;
 }
 
 export interface CompiledScenarios {
@@ -156,6 +173,8 @@ const NEUTRAL: Omit<Effect, 'serviceIndex' | 'start' | 'end'> = {
   callSkip: 0,
   rateFactor: 1,
   noise: 0,
+  tier: null,
+  region: null,
 };
 
 /** Turns scenarios into span effects, announcement records and ground truth; ids follow the scenario order. */
@@ -177,14 +196,26 @@ export function compileScenarios(scenarios: readonly Scenario[], graph: ServiceG
         const end = s.start + s.durationMs;
         const latencyFactor = s.kind === 'error-burst' ? 1 : s.latencyFactor;
         const errorRate = s.kind === 'latency-incident' ? 0 : s.errorRate;
-        out.effects.push({ ...NEUTRAL, serviceIndex: indexOf(s.service), start: s.start, end, latencyFactor, errorRate, errorStatus: 503 });
+        const tier = s.scope?.tier ?? null;
+        const region = s.scope?.region ?? null;
+        out.effects.push({ ...NEUTRAL, serviceIndex: indexOf(s.service), start: s.start, end, latencyFactor, errorRate, errorStatus: 503, tier, region });
         const cause =
           s.kind === 'latency-incident'
             ? `${s.service} self time x${latencyFactor}`
             : s.kind === 'error-burst'
               ? `${s.service} raises 5xx with probability ${errorRate}`
               : `${s.service} (deep dependency) self time x${latencyFactor} and 5xx with probability ${errorRate}`;
-        out.groundTruth.incidents.push({ id, kind: s.kind, service: s.service, start: s.start, end, root_cause: cause, victims: graph.ancestors(s.service) });
+        const scoped = s.scope && (tier !== null || region !== null) ? ` for ${[tier && `${tier} users`, region && `in ${region}`].filter(Boolean).join(' ')}` : '';
+        out.groundTruth.incidents.push({
+          id,
+          kind: s.kind,
+          service: s.service,
+          start: s.start,
+          end,
+          root_cause: cause + scoped,
+          victims: graph.ancestors(s.service),
+          ...(scoped ? { scope: { ...s.scope } } : {}),
+        });
         break;
       }
       case 'deployment': {

@@ -166,8 +166,10 @@ export class TrafficGenerator {
     let errorStatus = 503;
     let propagates = true;
     let noise = 0;
+    const user = state.user;
     for (const e of this.effectsByService[op.serviceIndex]) {
       if (start < e.start || start >= e.end) continue;
+      if ((e.tier !== null && e.tier !== user.tier) || (e.region !== null && e.region !== user.region)) continue;
       latencyFactor *= e.latencyFactor;
       if (e.errorRate > errorRate) {
         errorRate = e.errorRate;
@@ -207,7 +209,6 @@ export class TrafficGenerator {
       failed = true;
     }
     const service = this.graph.services[op.serviceIndex];
-    const user = state.user;
     state.heap.push(
       {
         timestamp: Math.floor(start),

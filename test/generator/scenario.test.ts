@@ -221,3 +221,21 @@ test('the timeline merges known events first, then deployments at their time amo
   assert.equal(new Set(generator.groundTruth.incidents.map((i) => i.service)).size, 4, 'incidents hit different services');
   assert.equal(pickService('cascading-failure', generator.graph, 4), generator.groundTruth.incidents.find((i) => i.kind === 'cascading-failure')!.service);
 });
+
+test('an incident scoped to one customer tier slows only that tier\'s requests', () => {
+  const { generator, scenario } = generatorWith((g) => ({
+    ...(scenarioOf('latency-incident', g.graph, { start: START + 10 * HOUR, durationMs: 2 * HOUR }, 21) as Extract<Scenario, { kind: 'latency-incident' }>),
+    scope: { tier: 'enterprise' },
+  }));
+  if (scenario.kind !== 'latency-incident') throw new Error('unexpected scenario');
+  const end = scenario.start + scenario.durationMs;
+  const events = [...generator.events()].filter((e) => e.service === scenario.service);
+  const byTier = (tier: string) => split(events.filter((e) => e.customer_tier === tier).map((e) => ({ ...e, service: tier })), scenario.start, end).get(tier)!;
+  const enterprise = byTier('enterprise');
+  const free = byTier('free');
+  assert.ok(enterprise.inside.length > 30, `${enterprise.inside.length} enterprise spans inside`);
+  assert.ok(latencyRatio(enterprise) > 1.5, `enterprise median ratio ${latencyRatio(enterprise)}`);
+  assert.ok(Math.abs(latencyRatio(free) - 1) < 0.15, `free median ratio ${latencyRatio(free)}`);
+  assert.deepEqual(generator.groundTruth.incidents[0].scope, { tier: 'enterprise' });
+  assert.match(generator.groundTruth.incidents[0].root_cause, /for enterprise users$/);
+});
