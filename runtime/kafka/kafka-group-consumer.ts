@@ -11,6 +11,10 @@
  *   batches are stale and dropped);
  * - every batch first waits for that queue, heartbeating meanwhile so that a long restoration does
  *   not cost the membership (kafkajs heartbeats only from its fetch loop);
+ * - while weir's handlers run (a restoration can take long), a timer keeps heartbeating: kafkajs
+ *   heartbeats only from its fetch loop, and a member silent for the session timeout is expelled
+ *   and becomes a zombie; a heartbeat answered "unknown member" or "illegal generation" marks the
+ *   membership lost at once, so that no commit of this member is accepted any more;
  * - when membership was lost without a rejoin hook (session timeout, consumer restart after a
  *   crash), the old partitions are revoked late, before the new ones are assigned.
  *
@@ -24,7 +28,7 @@ import { WeirError } from '../../errors/weir-error';
 import { topicPartitionKey } from '../embedded/assignor';
 import type { PartitionAssignorName } from '../embedded/assignor';
 import { createPartitionAssigner } from './range-assigner';
-import { beforeRejoin, installRejoinHook } from './rejoin-hook';
+import { beforeRejoin, consumerGroupOf, installRejoinHook } from './rejoin-hook';
 
 export interface KafkaGroupConsumerSettings {
   readonly assignor: PartitionAssignorName;
@@ -143,8 +147,13 @@ export class KafkaGroupConsumer implements GroupConsumer {
       // they may have a new owner already, so they are revoked without the right to commit.
       if (lostMembership && this.owned.size > 0) await this.revokeAll('membership lost', { lost: true });
       if (this.stopping) return;
-      await this.handlers!.onAssigned(partitions);
+      await this.keepAlive(() => this.handlers!.onAssigned(partitions));
       for (const tp of partitions) this.owned.set(topicPartitionKey(tp), tp);
+      if (this.membership?.memberId !== memberId) {
+        // Expelled while the tasks were being created: they belong to someone else already.
+        await this.revokeAll('membership lost during assignment', { lost: true });
+        return;
+      }
       await this.seekToCommitted(partitions);
       this.logger.log('info', 'partitions assigned', { groupId: this.options.groupId, memberId, partitions: describe(partitions) });
     }).catch((error) => this.settle?.reject(error));
@@ -162,11 +171,32 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const partitions = [...this.owned.values()];
     if (options.lost) this.owned.clear();
     try {
-      await this.handlers!.onRevoked(partitions);
+      await this.keepAlive(() => this.handlers!.onRevoked(partitions));
     } finally {
       this.owned.clear();
     }
     this.logger.log('info', 'partitions revoked', { groupId: this.options.groupId, reason, partitions: describe(partitions) });
+  }
+
+  /** Runs a handler while a timer heartbeats for this member. */
+  private async keepAlive<T>(job: () => Promise<T>): Promise<T> {
+    const memberId = this.membership?.memberId;
+    const group = memberId ? consumerGroupOf(this.options.groupId, memberId) : undefined;
+    if (!group || !memberId) return job();
+    const timer = setInterval(() => {
+      group.heartbeat({ interval: this.settings.heartbeatIntervalMs }).catch((error: { type?: string }) => {
+        // REBALANCE_IN_PROGRESS still refreshes the session; the member rejoins once the handler is done.
+        if (error.type === 'UNKNOWN_MEMBER_ID' || error.type === 'ILLEGAL_GENERATION' || error.type === 'FENCED_INSTANCE_ID') {
+          if (this.membership?.memberId === memberId) this.membership = undefined;
+          this.logger.log('warn', 'group membership lost while a rebalance handler ran; its commits will be refused', { groupId: this.options.groupId, memberId, error: error.type });
+        }
+      });
+    }, this.settings.heartbeatIntervalMs);
+    try {
+      return await job();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** The committed offset read now, after the previous owner committed; without one, the start the options ask for. */

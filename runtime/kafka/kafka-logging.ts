@@ -12,6 +12,8 @@ const LEVELS: Record<number, LogLevel> = {
 export function kafkajsLogCreator(logger: Logger): logCreator {
   return () => ({ namespace, level, log }) => {
     const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
+    // weir bounds kafkajs' retries and retries around them itself (with its own log lines), on purpose.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     logger.log(LEVELS[level] ?? 'info', `kafkajs ${namespace}: ${message}`, fields);
   };
 }

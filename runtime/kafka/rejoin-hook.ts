@@ -22,14 +22,17 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ConsumerGroup: { prototype: { joinAndSync: (this: ConsumerGroupLike) => Promise<void> } } = require('kafkajs/src/consumer/consumerGroup');
 
-interface ConsumerGroupLike {
+export interface ConsumerGroupLike {
   groupId: string;
   memberId: string | null;
+  heartbeat(options: { interval: number }): Promise<void>;
 }
 
 type Hook = () => Promise<void>;
 
 const hooks = new Map<string, Hook>();
+/** The kafkajs group of each (group id, member id), for heartbeats while weir's handlers run. */
+const groups = new Map<string, ConsumerGroupLike>();
 let installed = false;
 
 function install(): void {
@@ -39,7 +42,8 @@ function install(): void {
   ConsumerGroup.prototype.joinAndSync = async function joinAndSyncAfterRevoke(this: ConsumerGroupLike): Promise<void> {
     const hook = this.memberId ? hooks.get(`${this.groupId}\u0000${this.memberId}`) : undefined;
     if (hook) await hook();
-    return original.call(this);
+    await original.call(this);
+    if (this.memberId) groups.set(`${this.groupId}\u0000${this.memberId}`, this);
   };
   installed = true;
 }
@@ -51,7 +55,13 @@ export function beforeRejoin(groupId: string, memberId: string, hook: Hook): () 
   hooks.set(key, hook);
   return () => {
     if (hooks.get(key) === hook) hooks.delete(key);
+    groups.delete(key);
   };
+}
+
+/** kafkajs' group of a member, once it has joined: its `heartbeat` keeps the session alive. */
+export function consumerGroupOf(groupId: string, memberId: string): ConsumerGroupLike | undefined {
+  return groups.get(`${groupId}\u0000${memberId}`);
 }
 
 /** Installs the wrapper before the first consumer joins (the first join has no member id, so no hook runs). */
