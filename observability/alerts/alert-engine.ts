@@ -149,7 +149,9 @@ export class AlertEngine {
       windows.set(service, { service, window_start: windowStart, window_end: windowEnd, signals: m, impact: this.impact.take(service, windowStart, this.windowMs) });
     }
     this.impact.evictBefore(windowStart);
-    const decisions = this.correlator.correlate(windows);
+    const inTrouble = new Set<string>();
+    for (const [service, st] of this.services) if (st.open || st.incident) inTrouble.add(service);
+    const decisions = this.correlator.correlate(windows, inTrouble);
     const alerts: Alert[] = [];
     const incidents: KnownEvent[] = [];
     for (const d of decisions) {

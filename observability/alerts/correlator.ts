@@ -33,7 +33,7 @@ export interface CorrelatedDecision {
   readonly primary: string;
   /** Dependencies unhealthy in this window. */
   readonly unhealthyDependencies: string[];
-  /** Unhealthy services with no unhealthy dependency reached through unhealthy dependencies: where a victim's trouble starts. */
+  /** Unhealthy transitive dependencies with no unhealthy dependency of their own: where a victim's trouble starts. */
   readonly roots: string[];
   readonly impact: ImpactSummary;
 }
@@ -64,15 +64,18 @@ export class AlertCorrelator {
 
   constructor(private readonly config: AlertConfig, private readonly graph: CallGraph) {}
 
-  /** One decision per service of the window, in service order. */
-  correlate(windows: ReadonlyMap<string, ServiceWindow>): CorrelatedDecision[] {
+  /**
+   * One decision per service of the window, in service order. `alsoUnhealthy` names services
+   * known to be in trouble beyond this window's signals (an open alert or incident).
+   */
+  correlate(windows: ReadonlyMap<string, ServiceWindow>, alsoUnhealthy: ReadonlySet<string> = new Set()): CorrelatedDecision[] {
     const strength = new Map<string, number>();
     for (const [service, w] of windows) {
       let max = 0;
       for (const s of w.signals.values()) if (this.isAlertMetric(s.metric)) max = Math.max(max, s.confidence);
       strength.set(service, max);
     }
-    const unhealthy = (s: string): boolean => (strength.get(s) ?? 0) >= this.config.unhealthyConfidence;
+    const unhealthy = (s: string): boolean => (strength.get(s) ?? 0) >= this.config.unhealthyConfidence || alsoUnhealthy.has(s);
     const out: CorrelatedDecision[] = [];
     for (const service of [...windows.keys()].sort()) out.push(this.decide(windows.get(service)!, unhealthy));
     return out;
@@ -124,9 +127,22 @@ export class AlertCorrelator {
       severity: severityOf(confidence, config.threshold),
       primary,
       unhealthyDependencies,
-      roots: unhealthyDependencies.length ? this.roots(w.service, unhealthy) : [],
+      roots: this.roots(w.service, unhealthy),
       impact: w.impact,
     };
+  }
+
+  private hasUnhealthyBelow(service: string, unhealthy: (s: string) => boolean): boolean {
+    const seen = new Set<string>([service]);
+    const queue = this.graph.dependencies(service);
+    while (queue.length) {
+      const s = queue.shift()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (unhealthy(s)) return true;
+      queue.push(...this.graph.dependencies(s));
+    }
+    return false;
   }
 
   private remember(service: string, latency: Anomaly | undefined, errors: Anomaly | undefined): { latency: number[]; errors: number[] } {
@@ -140,18 +156,20 @@ export class AlertCorrelator {
     return h;
   }
 
-  /** Follows unhealthy dependencies to the unhealthy services that have none. */
+  /**
+   * Unhealthy services among the transitive dependencies (through healthy ones too: a slow leaf
+   * may show only two hops up) that have no unhealthy dependency of their own: where trouble starts.
+   */
   private roots(service: string, unhealthy: (s: string) => boolean): string[] {
     const roots = new Set<string>();
     const seen = new Set<string>([service]);
-    const queue = this.graph.dependencies(service).filter(unhealthy);
+    const queue = this.graph.dependencies(service);
     while (queue.length) {
       const s = queue.shift()!;
       if (seen.has(s)) continue;
       seen.add(s);
-      const next = this.graph.dependencies(s).filter(unhealthy);
-      if (next.length === 0) roots.add(s);
-      else queue.push(...next.filter((d) => !seen.has(d)));
+      if (unhealthy(s) && !this.hasUnhealthyBelow(s, unhealthy)) roots.add(s);
+      queue.push(...this.graph.dependencies(s).filter((d) => !seen.has(d)));
     }
     return [...roots].sort();
   }

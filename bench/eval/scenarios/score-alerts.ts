@@ -20,9 +20,12 @@ export interface IncidentResult {
   readonly victimsSuppressedNamingRoot: string[];
 }
 
+/** A quiet period with no length (a level-shift deployment) is watched for this long after it. */
+export const INSTANT_QUIET_MS = 3_600_000;
+
 export interface QuietResult {
   readonly period: GroundTruthQuietPeriod;
-  /** Raised alerts on the period's services (all services when it names none) during it. */
+  /** Raised alerts on the period's services (all services when it names none) during it (the hour after it when it has no length). */
   readonly alerts: number;
 }
 
@@ -77,7 +80,7 @@ export function scoreAlerts(alerts: readonly Alert[], truth: GroundTruth, window
   const falseAlerts = raised.filter((a) => !matched.has(a));
   const quiet = truth.quiet.map((period) => ({
     period,
-    alerts: raised.filter((a) => (period.services.length === 0 || period.services.includes(a.service)) && overlaps(a, period.start, Math.max(period.end, period.start + 1))).length,
+    alerts: raised.filter((a) => (period.services.length === 0 || period.services.includes(a.service)) && overlaps(a, period.start, period.end > period.start ? period.end : period.start + INSTANT_QUIET_MS)).length,
   }));
   const detected = incidents.filter((i) => i.detected);
   return {

@@ -1,0 +1,94 @@
+/**
+ * The alert engine as a processor. A window is correlated once stream time passes its end plus
+ * the grace (forecasts of all services have arrived by then); forecasts for a window already
+ * correlated are late, dropped and counted. Alerts are keyed by service; hourly quality records by
+ * hour. The engine's state (call graph, per-service lifecycle, thresholds) lives in memory: a task
+ * that moves rebuilds it from the stream it reads (thresholds restart at their defaults).
+ */
+import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { StreamRecord } from '../../topology/record';
+import { NO_HEADERS } from '../../topology/record';
+import { AlertEngine, type AlertEngineOptions } from './alert-engine';
+import { AlertQualityTracker } from './alert-quality-tracker';
+import type { AlertInput, AlertOutput } from './alert-input';
+
+export interface AlertsProcessorOptions extends AlertEngineOptions {
+  /** How long after a window's end its forecasts are still awaited. */
+  readonly graceMs: number;
+}
+
+export class AlertsProcessor implements Processor<string, AlertInput, string, AlertOutput> {
+  private context!: ProcessorContext<string, AlertOutput>;
+  private readonly engine: AlertEngine;
+  private readonly quality = new AlertQualityTracker();
+  /** Window starts with forecasts not yet correlated, ascending. */
+  private pending: number[] = [];
+  private closedUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: AlertsProcessorOptions) {
+    this.engine = new AlertEngine(options);
+  }
+
+  init(context: ProcessorContext<string, AlertOutput>): void {
+    this.context = context;
+  }
+
+  process(record: StreamRecord<string, AlertInput>): void {
+    const input = record.value;
+    switch (input.kind) {
+      case 'event':
+        this.engine.observeEvent(input.event);
+        break;
+      case 'deployment':
+        this.engine.observeDeployment(input.deployment);
+        break;
+      case 'known-event':
+        this.engine.observeKnownEvent(input.event);
+        break;
+      case 'feedback':
+        this.quality.recordFeedback(input.feedback);
+        for (const change of this.engine.applyFeedback(input.feedback)) this.emit(`${change.service}/${change.metric}`, { kind: 'threshold', change }, record.timestamp);
+        break;
+      case 'prediction': {
+        const p = input.prediction;
+        if (p.actual === null) break;
+        if (p.window_start < this.closedUntil) {
+          this.context.metrics.increment('late-forecasts');
+          break;
+        }
+        if (!this.pending.includes(p.window_start)) {
+          this.pending.push(p.window_start);
+          this.pending.sort((a, b) => a - b);
+        }
+        this.engine.observeWindow(p);
+        break;
+      }
+    }
+    this.closeDue(this.context.streamTime());
+  }
+
+  /** Bounded input ended: every pending window is correlated and every hour's quality emitted. */
+  onEndOfInput(): void {
+    this.closeDue(Number.POSITIVE_INFINITY);
+  }
+
+  private closeDue(streamTime: number): void {
+    while (this.pending.length && this.pending[0]! + this.options.windowMs + this.options.graceMs <= streamTime) {
+      const start = this.pending.shift()!;
+      this.closedUntil = start + this.options.windowMs;
+      const result = this.engine.closeWindow(start);
+      const at = start + this.options.windowMs;
+      for (const anomaly of result.anomalies) this.emit(`${anomaly.service}/${anomaly.metric}`, { kind: 'anomaly', anomaly }, at);
+      for (const alert of result.alerts) {
+        if (alert.status === 'firing' && (alert.decision === 'fire' || alert.decision === 'downgrade')) this.quality.recordAlert(alert);
+        this.emit(alert.service, { kind: 'alert', alert }, at);
+      }
+      for (const event of result.incidents) this.emit(event.id, { kind: 'incident', event }, at);
+    }
+    for (const quality of this.quality.flush(streamTime)) this.emit(String(quality.window_start), { kind: 'quality', quality }, quality.window_end);
+  }
+
+  private emit(key: string, value: AlertOutput, timestamp: number): void {
+    this.context.forward({ key, value, timestamp, headers: NO_HEADERS });
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The alerting stage of the observability topology: closed-window forecasts, wide events,
+ * deployments, known events and feedback in (one key, one task); alerts, anomaly signals, incident
+ * known events, threshold changes and hourly quality out, to be split by `kind`.
+ *
+ * ```ts
+ * alertInput.pipe(correlateAlerts({ name: 'alerts', windowMs: 300_000 }), branch({ ... }))
+ * ```
+ */
+import type { KStream } from '../../topology/kstream';
+import type { AlertConfigInput } from './alert-config';
+import type { AlertInput, AlertOutput } from './alert-input';
+import { AlertsProcessor } from './alerts-processor';
+
+export interface CorrelateAlertsOptions {
+  /** Stable processor name. */
+  readonly name: string;
+  /** Window of the forecasts (default 5 minutes). */
+  readonly windowMs?: number;
+  /** How long after a window's end its forecasts are awaited (default one window). */
+  readonly graceMs?: number;
+  readonly config?: AlertConfigInput;
+}
+
+export function correlateAlerts(options: CorrelateAlertsOptions) {
+  return (input: KStream<string, AlertInput>): KStream<string, AlertOutput> => {
+    const windowMs = options.windowMs ?? 300_000;
+    const graceMs = options.graceMs ?? windowMs;
+    return input.addProcessor<string, AlertOutput>({
+      operator: 'correlateAlerts',
+      name: options.name,
+      stores: [],
+      detail: `window ${windowMs}ms, grace ${graceMs}ms, threshold ${options.config?.threshold ?? 0.8}`,
+      supplier: () => new AlertsProcessor({ windowMs, graceMs, config: options.config }),
+    });
+  };
+}
