@@ -79,6 +79,8 @@ export class Sweeper {
     if (timestamps.length !== anomalyScores.length) {
       throw new WeirError('INVALID_CONFIG', 'timestamps and anomaly scores differ in length', { dataSet: dataSetName, timestamps: timestamps.length, scores: anomalyScores.length });
     }
+    const bad = anomalyScores.findIndex((a) => !Number.isFinite(a));
+    if (bad >= 0) throw new WeirError('INVALID_CONFIG', 'anomaly score is not a finite number', { dataSet: dataSetName, row: bad, value: String(anomalyScores[bad]) });
     const indexOf = new Map<number, number>();
     timestamps.forEach((t, i) => { if (!indexOf.has(t)) indexOf.set(t, i); });
     const windows = windowLimits.map(([start, end]) => {
