@@ -16,6 +16,7 @@ let readers = 0;
 
 export class KafkaPartitionReader implements PartitionReader {
   private readonly consumers = new Set<Consumer>();
+  private readonly cleanups = new Set<Promise<void>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -34,6 +35,8 @@ export class KafkaPartitionReader implements PartitionReader {
       groupId,
       readUncommitted: !this.options.readCommitted,
       maxBytesPerPartition: this.options.maxBytesPerPartition,
+      // Stopping waits for the fetch in flight, which long-polls this long once the range is read.
+      maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });
     this.consumers.add(consumer);
@@ -85,14 +88,21 @@ export class KafkaPartitionReader implements PartitionReader {
         await new Promise<void>((resolve) => { wake = resolve; });
       }
     } finally {
-      this.consumers.delete(consumer);
-      await consumer.stop().catch(() => {});
-      await consumer.disconnect().catch(() => {});
-      await this.rawAdmin.deleteGroups([groupId]).catch((error) => this.logger.log('debug', 'could not delete reader group', { groupId, error }));
+      // The reader group is left and deleted in the background: restoration goes on at once; close() waits for it.
+      const cleanup = (async () => {
+        await consumer.disconnect().catch(() => {});
+        await this.rawAdmin.deleteGroups([groupId]).catch((error) => this.logger.log('debug', 'could not delete reader group', { groupId, error }));
+      })();
+      this.cleanups.add(cleanup);
+      void cleanup.finally(() => {
+        this.consumers.delete(consumer);
+        this.cleanups.delete(cleanup);
+      });
     }
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.cleanups]);
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => {})));
   }
 }
