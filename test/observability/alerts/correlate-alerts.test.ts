@@ -8,6 +8,13 @@ import { TopologyTestDriver } from '../../../testing/topology-test-driver';
 import { correlateAlerts } from '../../../observability/alerts/correlate-alerts';
 import type { AlertInput, AlertOutput } from '../../../observability/alerts/alert-input';
 import type { WideEvent } from '../../../schemas/wide-event';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as avro from 'avsc';
+
+function avroType(file: string): avro.Type {
+  return avro.Type.forSchema(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', file), 'utf8')));
+}
 
 const W = 300_000;
 const T0 = Date.UTC(2026, 0, 6, 10);
@@ -54,4 +61,12 @@ test('correlateAlerts through the test driver: one alert on the root, victims su
   // One hour of quality: one alert raised, no feedback.
   const quality = out.flatMap((r) => (r.value.kind === 'quality' ? [r.value.quality] : []));
   assert.deepEqual(quality.map((q) => [q.window_start, q.alerts, q.feedback_coverage]), [[T0, 1, 0]]);
+  // Every output is a valid record of its Avro schema, ready for the alerts and known-events topics.
+  const types = { alert: avroType('alert.avsc'), anomaly: avroType('anomaly.avsc'), incident: avroType('known-event.avsc'), quality: avroType('alert-quality.avsc') };
+  for (const a of alerts) assert.ok(types.alert.isValid(a), JSON.stringify(a));
+  for (const e of incidents) assert.ok(types.incident.isValid(e), JSON.stringify(e));
+  for (const q of quality) assert.ok(types.quality.isValid(q), JSON.stringify(q));
+  const anomalies = out.flatMap((r) => (r.value.kind === 'anomaly' ? [r.value.anomaly] : []));
+  assert.equal(anomalies.length, 15);
+  for (const a of anomalies) assert.ok(types.anomaly.isValid(a), JSON.stringify(a));
 });
