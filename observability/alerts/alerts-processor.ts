@@ -2,8 +2,9 @@
  * The alert engine as a processor. A window is correlated once stream time passes its end plus
  * the grace (forecasts of all services have arrived by then); forecasts for a window already
  * correlated are late, dropped and counted. Alerts are keyed by service; hourly quality records by
- * hour. The engine's state (call graph, per-service lifecycle, thresholds) lives in memory: a task
- * that moves rebuilds it from the stream it reads (thresholds restart at their defaults).
+ * hour. Feedback thresholds live in a key-value store (changelogged, so feedback survives a task
+ * moving); the rest of the engine's state (call graph, per-service lifecycle) lives in memory and a
+ * task that moves rebuilds it from the stream it reads.
  */
 import type { Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
@@ -11,10 +12,13 @@ import { NO_HEADERS } from '../../topology/record';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine';
 import { AlertQualityTracker } from './alert-quality-tracker';
 import type { AlertInput, AlertOutput } from './alert-input';
+import type { KeyValueStore } from '../../state/key-value-store';
 
 export interface AlertsProcessorOptions extends AlertEngineOptions {
   /** How long after a window's end its forecasts are still awaited. */
   readonly graceMs: number;
+  /** Key-value store of thresholds (`service/metric` -> threshold); none keeps them in memory only. */
+  readonly thresholdStore?: string;
 }
 
 export class AlertsProcessor implements Processor<string, AlertInput, string, AlertOutput> {
@@ -29,8 +33,17 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
     this.engine = new AlertEngine(options);
   }
 
+  private thresholds?: KeyValueStore<string, number>;
+
   init(context: ProcessorContext<string, AlertOutput>): void {
     this.context = context;
+    if (this.options.thresholdStore) {
+      this.thresholds = context.getStateStore<KeyValueStore<string, number>>(this.options.thresholdStore);
+      for (const [key, value] of this.thresholds.all()) {
+        const slash = key.indexOf('/');
+        this.engine.thresholds.restore(key.slice(0, slash), key.slice(slash + 1), value);
+      }
+    }
   }
 
   process(record: StreamRecord<string, AlertInput>): void {
@@ -47,7 +60,11 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
         break;
       case 'feedback':
         this.quality.recordFeedback(input.feedback);
-        for (const change of this.engine.applyFeedback(input.feedback)) this.emit(`${change.service}/${change.metric}`, { kind: 'threshold', change }, record.timestamp);
+        for (const change of this.engine.applyFeedback(input.feedback)) {
+          const key = `${change.service}/${change.metric}`;
+          this.thresholds?.put(key, change.to);
+          this.emit(key, { kind: 'threshold', change }, record.timestamp);
+        }
         break;
       case 'prediction': {
         const p = input.prediction;

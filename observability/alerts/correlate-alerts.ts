@@ -11,6 +11,9 @@ import type { KStream } from '../../topology/kstream';
 import type { AlertConfigInput } from './alert-config';
 import type { AlertInput, AlertOutput } from './alert-input';
 import { AlertsProcessor } from './alerts-processor';
+import { Stores } from '../../state/stores';
+import { stringSerde } from '../../serdes/string-serde';
+import { jsonSerde } from '../../serdes/json-serde';
 
 export interface CorrelateAlertsOptions {
   /** Stable processor name. */
@@ -20,18 +23,24 @@ export interface CorrelateAlertsOptions {
   /** How long after a window's end its forecasts are awaited (default one window). */
   readonly graceMs?: number;
   readonly config?: AlertConfigInput;
+  /** RocksDB-backed threshold store (default true); false keeps it in memory (tests). */
+  readonly persistent?: boolean;
 }
 
 export function correlateAlerts(options: CorrelateAlertsOptions) {
   return (input: KStream<string, AlertInput>): KStream<string, AlertOutput> => {
     const windowMs = options.windowMs ?? 300_000;
     const graceMs = options.graceMs ?? windowMs;
+    const thresholdStore = `${options.name}-thresholds`;
+    const supplier = Stores.keyValue<string, number>(thresholdStore, { keySerde: stringSerde, valueSerde: jsonSerde<number>(), persistent: options.persistent });
+    input.graph.addStore(supplier);
     return input.addProcessor<string, AlertOutput>({
       operator: 'correlateAlerts',
       name: options.name,
-      stores: [],
+      stores: [thresholdStore],
+      serdes: { keySerde: stringSerde, valueSerde: jsonSerde<AlertOutput>() },
       detail: `window ${windowMs}ms, grace ${graceMs}ms, threshold ${options.config?.threshold ?? 0.8}`,
-      supplier: () => new AlertsProcessor({ windowMs, graceMs, config: options.config }),
+      supplier: () => new AlertsProcessor({ windowMs, graceMs, config: options.config, thresholdStore }),
     });
   };
 }

@@ -38,8 +38,8 @@ export class FeedbackThresholds {
     return changes;
   }
 
-  /** Plain data for a store or changelog. */
-  snapshot(): Record<string, number> {
-    return Object.fromEntries(this.values);
+  /** Restores a threshold read back from a store (clamped to the current bounds). */
+  restore(service: string, metric: string, value: number): void {
+    this.values.set(`${service}\u0000${metric}`, Math.min(this.bounds.max, Math.max(this.bounds.min, value)));
   }
 }

@@ -30,7 +30,7 @@ function forecast(service: string, start: number, deviation: number): AlertInput
 test('correlateAlerts through the test driver: one alert on the root, victims suppressed naming it, resolved on recovery', async () => {
   const builder = new StreamsBuilder();
   builder.stream('alert-input', { keySerde: stringSerde, valueSerde: jsonSerde<AlertInput>() })
-    .pipe(correlateAlerts({ name: 'alerts', windowMs: W, graceMs: 1, config: { warmupMs: 0 } }), to('alert-output'));
+    .pipe(correlateAlerts({ name: 'alerts', windowMs: W, graceMs: 1, config: { warmupMs: 0 }, persistent: false }), to('alert-output'));
   const driver = await TopologyTestDriver.create(builder.build());
   const input = driver.createInputTopic('alert-input', stringSerde, jsonSerde<AlertInput>());
   const output = driver.createOutputTopic('alert-output', stringSerde, jsonSerde<AlertOutput>());
@@ -69,4 +69,21 @@ test('correlateAlerts through the test driver: one alert on the root, victims su
   const anomalies = out.flatMap((r) => (r.value.kind === 'anomaly' ? [r.value.anomaly] : []));
   assert.equal(anomalies.length, 15);
   for (const a of anomalies) assert.ok(types.anomaly.isValid(a), JSON.stringify(a));
+});
+
+test('feedback moves the threshold, is emitted as a change and kept in the threshold store', async () => {
+  const builder = new StreamsBuilder();
+  builder.stream('alert-input', { keySerde: stringSerde, valueSerde: jsonSerde<AlertInput>() })
+    .pipe(correlateAlerts({ name: 'alerts', windowMs: W, persistent: false }), to('alert-output'));
+  const driver = await TopologyTestDriver.create(builder.build());
+  const input = driver.createInputTopic('alert-input', stringSerde, jsonSerde<AlertInput>());
+  const output = driver.createOutputTopic('alert-output', stringSerde, jsonSerde<AlertOutput>());
+  const fp: AlertInput = { kind: 'feedback', feedback: { alert_id: 'api@1', service: 'api', metric: 'p99_latency', kind: 'false_positive', given_at: T0, author: 'oncall', note: null } };
+  input.pipeInput('alerts', fp, T0);
+  input.pipeInput('alerts', fp, T0 + 1);
+  const changes = output.readKeyValuesToList().flatMap((r) => (r.value.kind === 'threshold' ? [[r.key, r.value.change.from, r.value.change.to]] : []));
+  // 1.5 x 1.5 = 2.25, x 1.5 = 3.375.
+  assert.deepEqual(changes, [['api/p99_latency', 1.5, 2.25], ['api/p99_latency', 2.25, 3.375]]);
+  assert.equal(driver.getKeyValueStore<string, number>('alerts-thresholds').get('api/p99_latency'), 3.375);
+  await driver.close();
 });
