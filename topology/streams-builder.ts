@@ -39,36 +39,15 @@ export class StreamsBuilder {
   readonly graph = new TopologyGraph();
 
   stream<K, V>(topic: string, options: SourceOptions<K, V>): KStream<K, V> {
-    const name = options.name ?? `source-${topic}`;
-    this.graph.add({
-      kind: 'source',
-      name,
-      topic,
-      internal: false,
-      keySerde: options.keySerde as Serde<unknown>,
-      valueSerde: options.valueSerde as Serde<unknown>,
-      timestampExtractor: (options.timestampExtractor ?? recordTimestamp) as TimestampExtractor<unknown, unknown>,
-      children: [],
-    });
+    const name = this.addSource(options.name ?? `source-${topic}`, topic, options);
     return new KStream<K, V>(this.graph, name, { keySerde: options.keySerde, valueSerde: options.valueSerde }, false);
   }
 
   /** The latest value per key of a topic, co-partitioned with the streams it is joined with. */
   table<K, V>(topic: string, options: TableOptions<K, V>): KTable<K, V> {
-    const name = options.name ?? `table-${topic}`;
     const store = options.store;
     this.graph.addStore(store);
-    this.graph.add({
-      kind: 'source',
-      name,
-      topic,
-      internal: false,
-      keySerde: options.keySerde as Serde<unknown>,
-      valueSerde: options.valueSerde as Serde<unknown>,
-      timestampExtractor: (options.timestampExtractor ?? recordTimestamp) as TimestampExtractor<unknown, unknown>,
-      materializedAs: store.name,
-      children: [],
-    });
+    const name = this.addSource(options.name ?? `table-${topic}`, topic, options, store.name);
     const materializer = `${name}-materialize`;
     this.graph.add({
       kind: 'processor',
@@ -80,6 +59,21 @@ export class StreamsBuilder {
     });
     this.graph.connect(name, materializer);
     return new KTable<K, V>(this.graph, materializer, store.name, { keySerde: options.keySerde, valueSerde: options.valueSerde });
+  }
+
+  private addSource<K, V>(name: string, topic: string, options: SourceOptions<K, V>, materializedAs?: string): string {
+    this.graph.add({
+      kind: 'source',
+      name,
+      topic,
+      internal: false,
+      keySerde: options.keySerde as Serde<unknown>,
+      valueSerde: options.valueSerde as Serde<unknown>,
+      timestampExtractor: (options.timestampExtractor ?? recordTimestamp) as TimestampExtractor<unknown, unknown>,
+      materializedAs,
+      children: [],
+    });
+    return name;
   }
 
   build(): Topology {
