@@ -7,6 +7,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { WeirError } from '../errors/weir-error';
 import type { Serde } from '../topology/serde';
 import { HEADER_SIZE, headerProblem, schemaIdOf, writeHeader } from './confluent-wire-format';
+import { BlockOverrunError, guardedType } from './avro-decode-guard';
 
 export interface AvroSerdeOptions {
   /** A client of the registry; one client (and its cache) can be shared by many serdes. */
@@ -56,7 +57,7 @@ export class AvroSerde<T> implements Serde<T> {
 
   constructor(private readonly options: AvroSerdeOptions) {
     try {
-      this.readerType = avro.Type.forSchema(options.schema);
+      this.readerType = guardedType(options.schema);
     } catch (cause) {
       throw new WeirError('INVALID_CONFIG', `invalid Avro schema: ${(cause as Error).message}`, { option: 'schema' }, { cause });
     }
@@ -121,7 +122,8 @@ export class AvroSerde<T> implements Serde<T> {
     try {
       decoded = this.readerType.decode(data, HEADER_SIZE, resolution.resolver);
     } catch (cause) {
-      throw this.failure(topic, data, `corrupt Avro body: ${(cause as Error).message}`, id, cause);
+      const kind = cause instanceof BlockOverrunError ? 'truncated body' : 'corrupt Avro body';
+      throw this.failure(topic, data, `${kind}: ${(cause as Error).message}`, id, cause);
     }
     if (decoded.offset < 0) throw this.failure(topic, data, `truncated body: ${data.length - HEADER_SIZE} bytes end inside the record`, id);
     if (decoded.offset !== data.length) {
@@ -161,7 +163,8 @@ export class AvroSerde<T> implements Serde<T> {
     }
     if (writer.equals(this.readerType)) return { resolver: undefined };
     try {
-      return { resolver: this.readerType.createResolver(writer) };
+      // Rebuilt guarded: the writer's types skip the fields the reader drops, so they need the same bound as reads.
+      return { resolver: this.readerType.createResolver(guardedType(writer.schema())) };
     } catch (cause) {
       return {
         problem: `unresolvable schema: writer schema id ${id} (${writer.name}) cannot be read as ${this.name}: ${(cause as Error).message}`,

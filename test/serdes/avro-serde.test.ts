@@ -75,6 +75,11 @@ test('avro serde: Confluent wire format, writer ids resolved per batch, v1 recor
     assert.match(reasonOf(() => reader.deserialize(topic, Buffer.from([7, 0, 0, 0, 1, 2]))), /^bad magic byte 7/);
     assert.match(reasonOf(() => reader.deserialize(topic, a.subarray(0, a.length - 3))), /^truncated body/);
     assert.match(reasonOf(() => reader.deserialize(topic, Buffer.concat([a, Buffer.from([0])]))), /^corrupt Avro body: 1 bytes left after the record/);
+    // A map block declaring 2^40 entries (attributes): refused at once, not allocated.
+    // Same fields up to the map; with an empty map the record ends [0 (map end), 8-byte sample_weight].
+    const mapAt = writerV1.serialize(topic, { ...event, attributes: {} })!.length - 9;
+    const huge = Buffer.concat([a.subarray(0, mapAt), Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x40])]);
+    assert.match(reasonOf(() => reader.deserialize(topic, huge)), /^truncated body: map block declares 1099511627776 items but only 0 bytes are left/);
 
     const unknownId = Buffer.from(a);
     unknownId.writeInt32BE(4242, 1);
