@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StreamsBuilder } from '../../../topology/streams-builder';
+import { stringSerde } from '../../../serdes/string-serde';
+import { jsonSerde } from '../../../serdes/json-serde';
+import { TopologyTestDriver } from '../../../testing/topology-test-driver';
+import { addAlerting } from '../../../observability/alerts/alerting-stage';
+import type { WindowObservation } from '../../../observability/alerts/signal-scorer';
+import type { Alert } from '../../../schemas/alert';
+import type { Deployment } from '../../../schemas/deployment';
+import type { KnownEvent } from '../../../schemas/known-event';
+import type { WideEvent } from '../../../schemas/wide-event';
+
+const W = 300_000;
+const T0 = Date.UTC(2026, 0, 6, 10);
+
+test('the alerting stage reads forecasts, events, deployments and known events, and writes alerts and incident events to their topics', async () => {
+  const builder = new StreamsBuilder();
+  const predictions = builder.stream<string, WindowObservation>('baseline-predictions', { keySerde: stringSerde, valueSerde: jsonSerde<WindowObservation>() });
+  const events = builder.stream<string, WideEvent>('events', { keySerde: stringSerde, valueSerde: jsonSerde<WideEvent>() });
+  const deployments = builder.stream<string, Deployment>('deployments', { keySerde: stringSerde, valueSerde: jsonSerde<Deployment>() });
+  const knownEvents = builder.stream<string, KnownEvent>('known-events-in', { keySerde: stringSerde, valueSerde: jsonSerde<KnownEvent>() });
+  addAlerting(builder, { predictions, events, deployments, knownEvents }, { windowMs: W, graceMs: 1, config: { warmupMs: 0 }, persistent: false, topics: { knownEvents: 'known-events-out' } });
+  const driver = await TopologyTestDriver.create(builder.build());
+  const forecasts = driver.createInputTopic('baseline-predictions', stringSerde, jsonSerde<WindowObservation>());
+  const alertsOut = driver.createOutputTopic('alerts', stringSerde, jsonSerde<Alert>());
+  const incidentsOut = driver.createOutputTopic('known-events-out', stringSerde, jsonSerde<KnownEvent>());
+  [4, 4, 0, 0].forEach((d, i) => {
+    const start = T0 + i * W;
+    forecasts.pipeInput('api/p99_latency', { service: 'api', metric: 'p99_latency', window_start: start, window_end: start + W, actual: d ? 110 + 10 * d : 100, expected: 100, lower: 90, upper: 110, suppressed: false }, start + W);
+  });
+  driver.endOfInput();
+  const alerts = alertsOut.readKeyValuesToList();
+  const incidents = incidentsOut.readValuesToList();
+  await driver.close();
+  assert.deepEqual(alerts.map((r) => [r.key, r.value.id, r.value.status]), [['api', `api@${T0 + W}`, 'firing'], ['api', `api@${T0 + W}`, 'resolved']]);
+  assert.deepEqual(incidents.map((e) => [e.kind, e.services, e.end]), [['incident', ['api'], null], ['incident', ['api'], T0 + 4 * W]]);
+});
