@@ -14,7 +14,7 @@ import type { KnownEvent } from '../../schemas/known-event';
 import type { Rollup } from '../../schemas/rollup';
 import { BaselineManager, type BaselineManagerOptions, type BaselineManagerState } from './baseline-manager';
 import type { BaselineInput, BaselineOutput } from './baseline-input';
-import { KnownEventsView, type KnownEventsSource } from './known-events-view';
+import { KnownEventsView, MapKnownEventsSource } from './known-events-view';
 
 export const BASELINE_METRICS = ['p99_latency', 'error_rate', 'request_rate'] as const;
 
@@ -37,14 +37,14 @@ export interface ServiceWindow {
 
 export type ContextEntry = { deployment: Deployment } | { event: KnownEvent };
 
-export class BaselinesProcessor implements Processor<string, BaselineInput, string, BaselineOutput>, KnownEventsSource {
+export class BaselinesProcessor implements Processor<string, BaselineInput, string, BaselineOutput> {
   private context!: ProcessorContext<string, BaselineOutput>;
   private models!: KeyValueStore<string, BaselineManagerState>;
   private contextStore!: KeyValueStore<string, ContextEntry>;
   private windowStore!: KeyValueStore<string, ServiceWindow>;
   private readonly managers = new Map<string, BaselineManager>();
-  private readonly deployments = new Map<string, Deployment>();
-  private readonly knownEvents = new Map<string, KnownEvent>();
+  /** Deployments and known events, mirrored in the context store for restarts. */
+  private readonly tables = new MapKnownEventsSource();
   private readonly open = new Map<number, Map<string, ServiceWindow>>();
   private view!: KnownEventsView;
   private streamTime = -Infinity;
@@ -56,34 +56,24 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
     this.models = context.getStateStore(this.config.stores.models);
     this.contextStore = context.getStateStore(this.config.stores.context);
     this.windowStore = context.getStateStore(this.config.stores.windows);
-    this.view = new KnownEventsView(this, this.config.stabilizationMs);
+    this.view = new KnownEventsView(this.tables, this.config.stabilizationMs);
     for (const [, entry] of this.contextStore.all()) {
-      if ('deployment' in entry) this.deployments.set(entry.deployment.service, entry.deployment);
-      else this.knownEvents.set(entry.event.id, entry.event);
+      if ('deployment' in entry) this.tables.addDeployment(entry.deployment);
+      else this.tables.knownEvents.set(entry.event.id, entry.event);
     }
     for (const [, w] of this.windowStore.all()) this.windowsAt(w.start).set(w.service, w);
-  }
-
-  deployment(service: string): Deployment | undefined {
-    return this.deployments.get(service);
-  }
-
-  events(): Iterable<KnownEvent> {
-    return this.knownEvents.values();
   }
 
   process(record: StreamRecord<string, BaselineInput>): void {
     const input = record.value;
     if (input.kind === 'deployment') {
-      const previous = this.deployments.get(input.deployment.service);
-      if (!previous || previous.deployed_at <= input.deployment.deployed_at) {
-        this.deployments.set(input.deployment.service, input.deployment);
-        this.contextStore.put(`deployment/${input.deployment.service}`, { deployment: input.deployment });
-      }
+      const d = input.deployment;
+      for (const id of this.tables.addDeployment(d)) this.contextStore.delete(`deployment/${d.service}/${id}`);
+      this.contextStore.put(`deployment/${d.service}/${d.id}`, { deployment: d });
       return;
     }
     if (input.kind === 'known-event') {
-      this.knownEvents.set(input.event.id, input.event);
+      this.tables.knownEvents.set(input.event.id, input.event);
       this.contextStore.put(`event/${input.event.id}`, { event: input.event });
       return;
     }

@@ -7,8 +7,8 @@ import type { Deployment } from '../../schemas/deployment';
 import type { KnownEvent } from '../../schemas/known-event';
 
 export interface KnownEventsSource {
-  /** Latest deployment of the service (the `deployments` table is keyed by service). */
-  deployment(service: string): Deployment | undefined;
+  /** Recent deployments of the service (announced ones may lie in the future). */
+  deployments(service: string): Iterable<Deployment>;
   /** Every known event (the `known-events` table, keyed by id). */
   events(): Iterable<KnownEvent>;
 }
@@ -46,8 +46,9 @@ export class KnownEventsView {
     const events = this.activeEvents(service, start, end);
     if (events.some((e) => e.kind === 'maintenance')) return 'maintenance';
     if (events.some((e) => e.kind === 'incident')) return 'incident';
-    const deployment = this.source.deployment(service);
-    if (deployment && deployment.deployed_at < end && deployment.deployed_at + this.stabilizationMs > start) return 'stabilization';
+    for (const d of this.source.deployments(service)) {
+      if (d.deployed_at < end && d.deployed_at + this.stabilizationMs > start) return 'stabilization';
+    }
     return null;
   }
 
@@ -69,12 +70,26 @@ export class KnownEventsView {
   }
 }
 
+/** How many deployments per service are remembered: enough for deployments announced days ahead. */
+export const DEPLOYMENT_HISTORY = 32;
+
 /** A source over plain maps, for tests and for a processor that keeps its own copies. */
 export class MapKnownEventsSource implements KnownEventsSource {
-  readonly deployments = new Map<string, Deployment>();
+  readonly deploymentsByService = new Map<string, Deployment[]>();
   readonly knownEvents = new Map<string, KnownEvent>();
-  deployment(service: string): Deployment | undefined {
-    return this.deployments.get(service);
+
+  /** Adds (or replaces, by id) a deployment; keeps the latest DEPLOYMENT_HISTORY per service. Returns the ids dropped. */
+  addDeployment(deployment: Deployment): string[] {
+    const list = (this.deploymentsByService.get(deployment.service) ?? []).filter((d) => d.id !== deployment.id);
+    list.push(deployment);
+    list.sort((a, b) => a.deployed_at - b.deployed_at);
+    const dropped = list.splice(0, Math.max(0, list.length - DEPLOYMENT_HISTORY)).map((d) => d.id);
+    this.deploymentsByService.set(deployment.service, list);
+    return dropped;
+  }
+
+  deployments(service: string): Iterable<Deployment> {
+    return this.deploymentsByService.get(service) ?? [];
   }
   events(): Iterable<KnownEvent> {
     return this.knownEvents.values();

@@ -37,7 +37,7 @@ test('after a deployment level shift the baseline does not learn during stabiliz
   const deployIndex = WEEK + WINDOWS_PER_DAY + 10 * 12; // 10:00 on day 9
   feed(ctx, WEEK + WINDOWS_PER_DAY, deployIndex);
   const deployedAt = START + deployIndex * WINDOW_MS;
-  ctx.source.deployments.set('checkout', { id: 'd1', service: 'checkout', version: '2.0', previous_version: '1.9', deployed_at: deployedAt, description: 'slower serializer' });
+  ctx.source.addDeployment({ id: 'd1', service: 'checkout', version: '2.0', previous_version: '1.9', deployed_at: deployedAt, description: 'slower serializer' });
   const shifted = (t: number) => seasonalTruth(t) * (t >= deployedAt ? 1.6 : 1);
 
   const samplesBefore = ctx.manager.activeModel.samples;
@@ -128,7 +128,7 @@ test('drift flags a level shift with p < 0.01, and over 100 seeds of a stationar
   const ctx = setup(7);
   feed(ctx, 0, 9 * WINDOWS_PER_DAY);
   const shiftAt = START + 9 * WINDOWS_PER_DAY * WINDOW_MS;
-  ctx.source.deployments.set('checkout', { id: 'd7', service: 'checkout', version: '3.1', previous_version: '3.0', deployed_at: shiftAt, description: null });
+  ctx.source.addDeployment({ id: 'd7', service: 'checkout', version: '3.1', previous_version: '3.0', deployed_at: shiftAt, description: null });
   const shifted = feed(ctx, 9 * WINDOWS_PER_DAY, 9 * WINDOWS_PER_DAY + 24, (t) => seasonalTruth(t) * (t >= shiftAt ? 1.5 : 1));
   const first = shifted.flatMap((o) => (o.drift && o.drift.window_end > shiftAt + 3 * WINDOW_MS ? [o.drift] : []))[0];
   assert.ok(first.ks_p_value < 0.01, `p = ${first.ks_p_value}`);

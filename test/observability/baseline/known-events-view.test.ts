@@ -10,7 +10,7 @@ function view() {
   source.knownEvents.set('sale', { id: 'sale', kind: 'sale', services: [], start: 20 * H, end: 22 * H, expected_multiplier: 4, description: null });
   source.knownEvents.set('xmas', { id: 'xmas', kind: 'holiday', services: ['shop'], start: 21 * H, end: 30 * H, expected_multiplier: 0.5, description: null });
   source.knownEvents.set('mnt', { id: 'mnt', kind: 'maintenance', services: ['db'], start: 5 * H, end: 6 * H, expected_multiplier: null, description: null });
-  source.deployments.set('shop', { id: 'd1', service: 'shop', version: '2', previous_version: '1', deployed_at: 40 * H, description: null });
+  source.addDeployment({ id: 'd1', service: 'shop', version: '2', previous_version: '1', deployed_at: 40 * H, description: null });
   return new KnownEventsView(source, H / 2);
 }
 
@@ -24,6 +24,17 @@ test('learning gates: an open incident blocks its service until it ends, mainten
   assert.equal(v.learningBlock('shop', 40.45 * H, 40.55 * H), 'stabilization');
   assert.equal(v.learningBlock('shop', 40.5 * H, 40.6 * H), null, 'stabilization ends deployed_at + 30 min');
   assert.equal(v.learningBlock('shop', 39.9 * H, 40 * H), null);
+});
+
+test('deployments announced ahead each gate their own stabilization window, not only the latest', () => {
+  const source = new MapKnownEventsSource();
+  for (const day of [3, 1, 2]) source.addDeployment({ id: `d${day}`, service: 'cart', version: `${day}`, previous_version: null, deployed_at: day * 24 * H, description: null });
+  const v = new KnownEventsView(source, H);
+  for (const day of [1, 2, 3]) {
+    assert.equal(v.learningBlock('cart', day * 24 * H, day * 24 * H + 300_000), 'stabilization', `day ${day}`);
+    assert.equal(v.learningBlock('cart', day * 24 * H + 2 * H, day * 24 * H + 2 * H + 300_000), null);
+  }
+  assert.deepEqual([...source.deployments('cart')].map((d) => d.id), ['d1', 'd2', 'd3']);
 });
 
 test('multipliers of overlapping sales and holidays multiply, for request rate only; maintenance suppresses', () => {
