@@ -6,7 +6,9 @@
 import { TrafficGenerator } from '../../../generator';
 import type { Alert } from '../../../schemas/alert';
 import { BaselineManager } from '../../../observability/baseline/baseline-manager';
-import { KnownEventsView, MapKnownEventsSource } from '../../../observability/baseline/known-events-view';
+import { KnownEventsView } from '../../../observability/baseline/known-events-view';
+import type { Deployment } from '../../../schemas/deployment';
+import type { KnownEvent } from '../../../schemas/known-event';
 import { AlertEngine } from '../../../observability/alerts/alert-engine';
 import type { AlertConfigInput } from '../../../observability/alerts/alert-config';
 import type { CorrelatedDecision } from '../../../observability/alerts/correlator';
@@ -34,6 +36,35 @@ export interface ScenarioRun {
   readonly score: AlertScore;
 }
 
+/**
+ * Deployments and known events for the baselines' learning gates, from the generated timeline.
+ * Offers both the latest deployment of a service and its history, so it serves the baselines'
+ * source contract whichever of the two it reads.
+ */
+class TimelineKnownEvents {
+  readonly knownEvents = new Map<string, KnownEvent>();
+  private readonly byService = new Map<string, Deployment[]>();
+
+  addDeployment(d: Deployment): void {
+    const list = this.byService.get(d.service) ?? [];
+    list.push(d);
+    this.byService.set(d.service, list.slice(-8));
+  }
+
+  deployment(service: string): Deployment | undefined {
+    const list = this.byService.get(service);
+    return list?.[list.length - 1];
+  }
+
+  deployments(service: string): Iterable<Deployment> {
+    return this.byService.get(service) ?? [];
+  }
+
+  events(): Iterable<KnownEvent> {
+    return this.knownEvents.values();
+  }
+}
+
 const METRICS = ['p99_latency', 'p95_latency', 'p50_latency', 'p50_self_time', 'error_rate', 'request_rate'] as const;
 const START = Date.UTC(2026, 0, 5);
 const DAY = 86_400_000;
@@ -47,7 +78,7 @@ export function runScenarioSeed(options: ScenarioRunOptions = {}): ScenarioRun {
   const graph = new TrafficGenerator({ ...shape, events: 0 }).graph;
   const generator = new TrafficGenerator({ ...shape, events, scenarios: evalScenarios(graph, START, seed) });
 
-  const source = new MapKnownEventsSource();
+  const source = new TimelineKnownEvents();
   const view = new KnownEventsView(source, 10 * 60_000);
   const engine = new AlertEngine({ windowMs, config: options.alerts });
   const managers = new Map<string, BaselineManager>();
@@ -82,7 +113,7 @@ export function runScenarioSeed(options: ScenarioRunOptions = {}): ScenarioRun {
       continue;
     }
     if (record.type === 'deployment') {
-      source.deployments.set(record.value.service, record.value);
+      source.addDeployment(record.value);
       engine.observeDeployment(record.value);
       continue;
     }
