@@ -190,3 +190,21 @@ test('TopicSchemaStore: registries on the same log share ids through the _schema
     await c.close();
   }
 });
+
+test('concurrent registrations get distinct versions and ids', async () => {
+  const server = await startSchemaRegistry({ store: new MemorySchemaStore(), port: 0 });
+  try {
+    const schemas = Array.from({ length: 12 }, (_, i) => ({ ...v1, fields: [...v1.fields, { name: `extra_${i}`, type: 'int', default: i }] }));
+    await raw(server.url, 'PUT', '/config/c-value', { compatibility: 'NONE' });
+    const answers = await Promise.all(schemas.map((s) => raw(server.url, 'POST', '/subjects/c-value/versions', { schema: JSON.stringify(s) })));
+    assert.deepEqual(answers.map((a) => a.json.id).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.deepEqual((await raw(server.url, 'GET', '/subjects/c-value/versions')).json, Array.from({ length: 12 }, (_, i) => i + 1));
+    for (const [i, s] of schemas.entries()) {
+      const found = (await raw(server.url, 'POST', '/subjects/c-value', { schema: JSON.stringify(s) })).json;
+      assert.equal(found.id, answers[i].json.id);
+      assert.equal(found.version, found.id, 'one subject: version order is id order');
+    }
+  } finally {
+    await server.close();
+  }
+});
