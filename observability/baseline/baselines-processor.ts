@@ -66,6 +66,12 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
 
   process(record: StreamRecord<string, BaselineInput>): void {
     const input = record.value;
+    // Windows already closed cannot be relearned: count control records that come too late for their period.
+    const from = input.kind === 'deployment' ? input.deployment.deployed_at : input.kind === 'known-event' ? input.event.start : Infinity;
+    if (from + this.config.windowMs + this.config.graceMs <= this.streamTime) {
+      this.context.metrics.increment('known-events-late');
+      this.context.log('warn', 'a deployment or known event arrived after windows it concerns were closed', { kind: input.kind, from, streamTime: this.streamTime });
+    }
     if (input.kind === 'deployment') {
       const d = input.deployment;
       for (const id of this.tables.addDeployment(d)) this.contextStore.delete(`deployment/${d.service}/${id}`);
