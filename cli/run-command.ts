@@ -87,7 +87,14 @@ export async function run(argv: string[]): Promise<number> {
     await app.close().catch(() => {});
     return 1;
   } finally {
+    // The app has committed and closed; a client that hangs while disconnecting, or a socket or
+    // timer it leaves behind (kafkajs after a broker restart), must not keep the replica alive.
+    setTimeout(() => {
+      logger.log('warn', 'the log client did not let go within 30 s of shutdown; exiting');
+      process.exit();
+    }, 30_000).unref();
     await log.close().catch((error) => logger.log('warn', 'closing the log failed', { error }));
+    setTimeout(() => process.exit(), 2_000).unref();
   }
 }
 

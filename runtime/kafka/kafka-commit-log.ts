@@ -13,12 +13,12 @@
  * sends the whole unit again only if it was aborted. So a commit that returns happened once, and
  * one that throws did not happen.
  */
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
 import { WeirError } from '../../errors/weir-error';
 import type { CommitLog, CommitUnit, ProcessingGuarantee, ProducedRecord, TopicPartitionOffset } from '../log';
 import type { Logger } from '../logger';
 import { withRetry } from '../retry';
-import { brokerUnavailable, isMigrated, isRetriable, migratedError } from './kafka-errors';
+import { brokerUnavailable, isMigrated, isRetriable, isTransactionStateError, migratedError } from './kafka-errors';
 import type { KafkaGroupConsumer } from './kafka-group-consumer';
 
 export interface KafkaCommitLogOptions {
@@ -84,16 +84,19 @@ export class KafkaCommitLog implements CommitLog {
   private async commitTransaction(unit: CommitUnit): Promise<void> {
     const context = { transactionalId: this.options.transactionalId, groupId: unit.groupId };
     for (let attempt = 1; ; attempt++) {
-      const transaction = await this.producer!.transaction();
+      let transaction: Transaction | undefined;
       try {
+        transaction = await this.producer!.transaction();
         if (unit.records.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(unit.records), acks: -1 });
         if (unit.offsets.length > 0) await transaction.sendOffsets({ consumerGroupId: unit.groupId, topics: toOffsetTopics(unit.offsets) });
         await transaction.commit();
         return;
       } catch (error) {
-        if (transaction.isActive()) await transaction.abort().catch(() => {});
+        if (transaction?.isActive()) await transaction.abort().catch(() => {});
         if (isMigrated(error)) throw migratedError('producer fenced: another member runs this task now', context, error);
-        if (!isRetriable(error) || attempt >= this.options.maxAttempts) {
+        // kafkajs' transaction state machine stays stuck after a failed abort (broker gone): only a new producer recovers.
+        const stuck = isTransactionStateError(error);
+        if ((!isRetriable(error) && !stuck) || attempt >= this.options.maxAttempts) {
           throw new WeirError('COMMIT_FAILED', 'exactly_once commit failed', { ...context, attempt }, { cause: error });
         }
         this.logger.log('warn', 'transaction failed, outcome unknown: re-initializing the producer to settle it', { ...context, attempt, error });

@@ -70,3 +70,8 @@ export function migratedError(message: string, context: ErrorContext, cause?: un
 export function brokerUnavailable(what: string, context: ErrorContext, cause: unknown): WeirError {
   return new WeirError('BROKER_UNAVAILABLE', `${what}: the Kafka broker did not answer`, context, { cause });
 }
+
+/** kafkajs refuses to begin, send or end a transaction while its state machine is in the wrong state. */
+export function isTransactionStateError(error: unknown): boolean {
+  return chain(error).some((e) => e.name === 'KafkaJSNonRetriableError' && /Transaction state exception/.test(String((e as { message?: string }).message)));
+}
