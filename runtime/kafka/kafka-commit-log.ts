@@ -94,16 +94,18 @@ export class KafkaCommitLog implements CommitLog {
       } catch (error) {
         if (transaction?.isActive()) await transaction.abort().catch(() => {});
         if (isMigrated(error)) throw migratedError('producer fenced: another member runs this task now', context, error);
-        // kafkajs' transaction state machine stays stuck after a failed abort (broker gone): only a new producer recovers.
-        const stuck = isTransactionStateError(error);
-        if ((!isRetriable(error) && !stuck) || attempt >= this.options.maxAttempts) {
-          throw new WeirError('COMMIT_FAILED', 'exactly_once commit failed', { ...context, attempt }, { cause: error });
-        }
+        // Whatever failed, the outcome may be unknown (EndTxn may have been written): settle it with a
+        // new producer (which also frees kafkajs' transaction state machine, stuck after a failed abort)
+        // before retrying or reporting, so that a thrown commit is one that did not happen.
         this.logger.log('warn', 'transaction failed, outcome unknown: re-initializing the producer to settle it', { ...context, attempt, error });
         await this.reinitialize(unit);
         if (unit.offsets.length > 0 && (await this.offsetsCommitted(unit))) {
           this.logger.log('info', 'the transaction had committed before the failure; not sending it again', context);
           return;
+        }
+        const retriable = isRetriable(error) || isTransactionStateError(error);
+        if (!retriable || attempt >= this.options.maxAttempts) {
+          throw new WeirError('COMMIT_FAILED', 'exactly_once commit failed and was not applied', { ...context, attempt }, { cause: error });
         }
         await sleep(Math.min(10_000, 200 * 2 ** (attempt - 1)));
       }

@@ -52,6 +52,8 @@ export function isRetriable(error: unknown): boolean {
       e.name === 'KafkaJSRequestTimeoutError' ||
       e.name === 'KafkaJSNoBrokerAvailableError' ||
       e.name === 'KafkaJSBrokerNotFound' ||
+      e.name === 'KafkaJSGroupCoordinatorNotFound' ||
+      e.name === 'KafkaJSMetadataNotLoaded' ||
       e.name === 'KafkaJSLockTimeout' ||
       e.name === 'KafkaJSTimeout' ||
       e.type === 'CONCURRENT_TRANSACTIONS' ||
