@@ -46,8 +46,16 @@ answers() {
 
 install_if_missing() {
   if [ -f "${LIBS}/kafka_2.13-${VERSION}.jar" ] && [ -f "${LIBS}/.complete" ]; then return; fi
-  command -v java >/dev/null 2>&1 || { say "java is missing: install a JDK 17+ (apt-get install -y openjdk-17-jre-headless)"; exit 1; }
-  command -v mvn >/dev/null 2>&1 || { say "mvn is missing: install Maven (apt-get install -y maven)"; exit 1; }
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then say "missing: ${missing[*]}; run: sudo apt-get install -y ${missing[*]}"; exit 1; fi
+    say "java or mvn is missing: installing ${missing[*]} with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}" >&2 ||
+      { apt-get -o DPkg::Lock::Timeout=600 update -q >&2 &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}" >&2; }
+  fi
   say "Kafka ${VERSION} jars are not cached: fetching org.apache.kafka:kafka_2.13:${VERSION} and its runtime dependencies from Maven Central into ${LIBS}"
   mkdir -p "$LIBS"
   mvn -q -B -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" >&2
