@@ -8,7 +8,8 @@ import type { Cancellable, CommitParticipant, ProcessorMetrics, PunctuationType 
 import type { RecordOrigin } from '../topology/record';
 import type { SubTopology, TopologyGraph, TopologyNode } from '../topology/topology-graph';
 import type { StateStore } from '../state/state-store';
-import type { ConsumedRecord, CommitUnit, ProducedRecord, TopicPartitionOffset } from './log';
+import type { ConsumedRecord, CommitUnit, FetchedBatch, ProducedRecord, TopicPartitionOffset } from './log';
+import { PartitionGroup } from './partition-group';
 import type { Logger, LogLevel } from './logger';
 import type { StreamsConfig } from './streams-config';
 import { deadLetterTopicName, internalTopicName } from './streams-config';
@@ -51,6 +52,7 @@ export class StreamTask implements TaskServices {
   private uncommitted = false;
   private readonly logger: Logger;
   private readonly dlqTopic: string;
+  private readonly partitionGroup: PartitionGroup;
 
   constructor(private readonly options: StreamTaskOptions) {
     const { config, subTopology, partition } = options;
@@ -60,6 +62,11 @@ export class StreamTask implements TaskServices {
     this.logger = options.logger.child({ task: this.taskId });
     this.dlqTopic = deadLetterTopicName(config.applicationId);
     this.buildNodes();
+    this.partitionGroup = new PartitionGroup(this.inputTopics(), {
+      maxTaskIdleMs: config.maxTaskIdleMs,
+      maxBufferedPerPartition: config.bufferedRecordsPerPartition,
+      readCommitted: config.processingGuarantee === 'exactly_once',
+    });
   }
 
   /** Full names of the topics this task consumes (partition `partition` of each). */
@@ -77,28 +84,62 @@ export class StreamTask implements TaskServices {
     await this.sourceFor(records[0].topic).prepareBatch(records);
   }
 
-  /** Processes a batch of one input partition, synchronously. */
+  /** Processes records of one input partition now, in their order (the test driver's path). */
   process(records: readonly ConsumedRecord[]): void {
     if (records.length === 0) return;
     const source = this.sourceFor(records[0].topic);
-    for (let i = 0; i < records.length; i++) {
-      const consumed = records[i];
-      this.currentOrigin = consumed;
-      const record = source.decode(consumed, this.currentStreamTime);
-      if (record !== undefined) {
-        if (record.timestamp > this.currentStreamTime) this.currentStreamTime = record.timestamp;
-        try {
-          source.forward(record);
-        } catch (error) {
-          this.handleProcessingError(consumed, error);
-        }
-        this.metrics.processed++;
-      }
-      this.consumedOffsets.set(consumed.topic, consumed.offset + 1);
-      this.streamTimePunctuations.maybePunctuate(this.currentStreamTime);
-    }
+    for (let i = 0; i < records.length; i++) this.processRecord(source, records[i]);
     this.currentOrigin = undefined;
     this.uncommitted = true;
+  }
+
+  /** Buffers a fetched batch; `processBuffered` takes records from all input partitions in timestamp order. */
+  addBatch(batch: FetchedBatch): void {
+    this.partitionGroup.add(batch);
+  }
+
+  /** Where an input partition starts and ends, so the task knows which partitions to wait for. */
+  initializeInput(topic: string, position: number, endOffset: number): void {
+    this.partitionGroup.initialize(topic, position, endOffset);
+  }
+
+  /** Processes buffered records in timestamp order until empty or waiting for a partition; returns how many. */
+  processBuffered(now: number): number {
+    let processed = 0;
+    for (let consumed = this.partitionGroup.next(now); consumed !== undefined; consumed = this.partitionGroup.next(now)) {
+      this.processRecord(this.sourceFor(consumed.topic), consumed);
+      processed++;
+    }
+    if (processed > 0) {
+      this.currentOrigin = undefined;
+      this.uncommitted = true;
+    }
+    return processed;
+  }
+
+  /** Input partitions whose buffer is full, to pause until the task drains them. */
+  fullInputs(): string[] {
+    return this.inputTopics().filter((topic) => this.partitionGroup.isFull(topic));
+  }
+
+  bufferedRecords(): number {
+    return this.partitionGroup.bufferedTotal();
+  }
+
+  private processRecord(source: SourceRuntimeNode, consumed: ConsumedRecord): void {
+    this.currentOrigin = consumed;
+    const record = source.decode(consumed, this.currentStreamTime);
+    if (record !== undefined) {
+      if (record.timestamp > this.currentStreamTime) this.currentStreamTime = record.timestamp;
+      try {
+        source.forward(record);
+      } catch (error) {
+        this.handleProcessingError(consumed, error);
+      }
+      this.metrics.processed++;
+    }
+    this.consumedOffsets.set(consumed.topic, consumed.offset + 1);
+    this.streamTimePunctuations.maybePunctuate(this.currentStreamTime);
   }
 
   /** Moves stream time forward without a record (test driver) and runs stream-time punctuators. */
@@ -119,6 +160,11 @@ export class StreamTask implements TaskServices {
 
   needsCommit(): boolean {
     return this.uncommitted || this.collector.size > 0;
+  }
+
+  /** Times records were processed without waiting for a partition known to have more (max.task.idle.ms passed). */
+  enforcedProcessing(): number {
+    return this.partitionGroup.enforcedProcessing;
   }
 
   isBackpressured(): boolean {

@@ -20,6 +20,13 @@ export interface StreamsConfig {
   readonly deserializationErrorPolicy: DeserializationErrorPolicy;
   /** Partitions for internal topics whose count cannot be derived (default: the source topic's). */
   readonly defaultPartitions: number;
+  /**
+   * `max.task.idle.ms`: how long a task fed by several partitions waits for one that is known to
+   * hold more records before it processes the others without it (event-time order across inputs).
+   */
+  readonly maxTaskIdleMs: number;
+  /** `buffered.records.per.partition`: a partition is paused while its task buffers this many of its records. */
+  readonly bufferedRecordsPerPartition: number;
   /** Wall-clock punctuators and idle commits are checked this often. */
   readonly pollIntervalMs: number;
   readonly logLevel: LogLevel;
@@ -37,6 +44,8 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     maxRecordBytes: input.maxRecordBytes ?? 1_000_000,
     deserializationErrorPolicy: input.deserializationErrorPolicy ?? 'dead-letter',
     defaultPartitions: input.defaultPartitions ?? 1,
+    maxTaskIdleMs: input.maxTaskIdleMs ?? 1000,
+    bufferedRecordsPerPartition: input.bufferedRecordsPerPartition ?? 10_000,
     pollIntervalMs: input.pollIntervalMs ?? 100,
     logLevel: input.logLevel ?? ((process.env.WEIR_LOG_LEVEL as LogLevel | undefined) ?? 'info'),
   };
@@ -49,6 +58,8 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   if (!(config.maxRecordBytes > 0)) fail('maxRecordBytes', 'a positive number of bytes');
   if (!['dead-letter', 'log-and-continue', 'fail'].includes(config.deserializationErrorPolicy)) fail('deserializationErrorPolicy', 'dead-letter, log-and-continue, fail');
   if (!(Number.isInteger(config.defaultPartitions) && config.defaultPartitions > 0)) fail('defaultPartitions', 'a positive integer');
+  if (!(config.maxTaskIdleMs >= 0)) fail('maxTaskIdleMs', 'a number of ms >= 0');
+  if (!(Number.isInteger(config.bufferedRecordsPerPartition) && config.bufferedRecordsPerPartition > 0)) fail('bufferedRecordsPerPartition', 'a positive integer');
   if (!(config.pollIntervalMs > 0)) fail('pollIntervalMs', 'a positive number of ms');
   return config;
 }

@@ -22,6 +22,8 @@ interface ManagedTask {
   readonly ownsCommitLog: boolean;
   lastCommit: number;
   paused: boolean;
+  /** Input topics of this task's partition currently paused. */
+  pausedTopics: Set<string>;
   /** Set when a commit was refused because another member owns the partition now. */
   migrated: boolean;
 }
@@ -80,7 +82,8 @@ export class TaskManager {
     await managed.executor.run(async () => {
       if (managed.migrated) return;
       await managed.task.prepareBatch(batch.records);
-      managed.task.process(batch.records);
+      managed.task.addBatch(batch);
+      managed.task.processBuffered(this.clock());
       await this.maybeCommit(managed, false);
       this.updatePause(managed);
     });
@@ -93,6 +96,9 @@ export class TaskManager {
     await Promise.all(
       [...this.tasks.values()].map((managed) =>
         managed.executor.run(async () => {
+          if (managed.migrated) return;
+          // Buffered records waiting for another partition go on once max.task.idle.ms has passed.
+          managed.task.processBuffered(now);
           managed.task.punctuateWallClock(now);
           await this.maybeCommit(managed, false);
           this.updatePause(managed);
@@ -141,14 +147,25 @@ export class TaskManager {
     }
     const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
     task.initialize();
+    await this.initializeInputs(task, topics, partition);
     const exactlyOnce = config.processingGuarantee === 'exactly_once';
     const commitLog = exactlyOnce
       ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
       : await this.shared();
-    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, migrated: false };
+    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false };
     this.tasks.set(taskId, managed);
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
     logger.log('info', 'task created', { task: taskId, topics });
+  }
+
+  /** Tells the task where each input partition starts (committed offset) and ends, so it knows which ones to wait for. */
+  private async initializeInputs(task: StreamTask, topics: string[], partition: number): Promise<void> {
+    const admin = this.log.admin();
+    for (const topic of topics) {
+      const committed = (await admin.committedOffsets(this.config.applicationId, topic)).find((o) => o.partition === partition);
+      const position = committed?.offset ?? (await admin.beginningOffset({ topic, partition }));
+      task.initializeInput(topic, position, await admin.endOffset({ topic, partition }));
+    }
   }
 
   private async shared(): Promise<CommitLog> {
@@ -180,14 +197,24 @@ export class TaskManager {
     managed.lastCommit = now;
   }
 
+  /**
+   * Pauses what must not be fetched now: every input of a task whose sink is back-pressured, and
+   * the partitions whose buffer is full until the task drains them.
+   */
   private updatePause(managed: ManagedTask): void {
-    const backpressured = managed.task.isBackpressured();
-    if (backpressured === managed.paused || !this.consumer) return;
-    const partitions = managed.task.inputTopics().map((topic) => ({ topic, partition: managed.task.partition }));
-    if (backpressured) this.consumer.pause(partitions);
-    else this.consumer.resume(partitions);
-    managed.paused = backpressured;
-    this.logger.log('warn', backpressured ? 'pausing input: a sink is back-pressured' : 'resuming input', { task: managed.task.taskId });
+    if (!this.consumer) return;
+    const { task } = managed;
+    const backpressured = task.isBackpressured();
+    const shouldPause = new Set(backpressured ? task.inputTopics() : task.fullInputs());
+    const toPause = [...shouldPause].filter((t) => !managed.pausedTopics.has(t));
+    const toResume = [...managed.pausedTopics].filter((t) => !shouldPause.has(t));
+    if (toPause.length) this.consumer.pause(toPause.map((topic) => ({ topic, partition: task.partition })));
+    if (toResume.length) this.consumer.resume(toResume.map((topic) => ({ topic, partition: task.partition })));
+    managed.pausedTopics = shouldPause;
+    if (backpressured !== managed.paused) {
+      managed.paused = backpressured;
+      this.logger.log('warn', backpressured ? 'pausing input: a sink is back-pressured' : 'resuming input', { task: task.taskId });
+    }
   }
 
   private async closeTask(managed: ManagedTask, clean: boolean): Promise<void> {
