@@ -29,6 +29,8 @@ export interface SeasonalBaselineOptions {
   readonly clipSpreads?: number;
   /** A season slot moves by at most this many relative spreads per update. Default 2. */
   readonly seasonClipSpreads?: number;
+  /** Smallest season factor a slot can hold. Default 0.05. A window at 0 (an error rate with no error) would otherwise set its slot to 0, and a multiplicative season cannot divide by it or climb back from it. */
+  readonly minSeasonFactor?: number;
 }
 
 export interface BaselineForecast {
@@ -88,6 +90,7 @@ export class SeasonalBaseline {
   private readonly minRelativeSigma: number;
   private readonly clipSpreads: number;
   private readonly seasonClipSpreads: number;
+  private readonly minSeasonFactor: number;
 
   constructor(options: SeasonalBaselineOptions = {}, state?: SeasonalBaselineState) {
     this.levelAlpha = fraction('levelAlpha', options.levelAlpha ?? 0.05);
@@ -98,7 +101,8 @@ export class SeasonalBaseline {
     this.minRelativeSigma = options.minRelativeSigma ?? 0.02;
     this.clipSpreads = options.clipSpreads ?? 4;
     this.seasonClipSpreads = options.seasonClipSpreads ?? 2;
-    this.s = state ? structuredClone(state) : emptyState();
+    this.minSeasonFactor = fraction('minSeasonFactor', options.minSeasonFactor ?? 0.05);
+    this.s = state ? healed(structuredClone(state), this.minSeasonFactor) : emptyState();
   }
 
   get samples(): number {
@@ -132,8 +136,8 @@ export class SeasonalBaseline {
       const relative = value / s.level;
       const spread = this.relativeSpread(timestamp);
       const clip = spread > 0 ? this.seasonClipSpreads * spread : Infinity;
-      updateFactor(s.week, week, relative, this.seasonAlpha, clip);
-      updateFactor(s.day, day, relative, this.seasonAlpha, clip);
+      updateFactor(s.week, week, relative, this.seasonAlpha, clip, this.minSeasonFactor);
+      updateFactor(s.day, day, relative, this.seasonAlpha, clip, this.minSeasonFactor);
     }
     if (before && before.expected > 0) {
       let residual = Math.abs(value - before.expected) / before.expected;
@@ -187,6 +191,7 @@ export class SeasonalBaseline {
       minRelativeSigma: this.minRelativeSigma,
       clipSpreads: this.clipSpreads,
       seasonClipSpreads: this.seasonClipSpreads,
+      minSeasonFactor: this.minSeasonFactor,
     };
   }
 
@@ -207,11 +212,28 @@ function emptyState(): SeasonalBaselineState {
   return { level: 0, samples: 0, week: emptyProfile(168), day: emptyProfile(24), globalSpread: 0, globalSpreadSamples: 0 };
 }
 
-function updateFactor(profile: Profile, slot: number, value: number, alpha: number, clip: number): void {
+/** Factors stay at or above `floor`: the level is deseasonalized by dividing by them. */
+function updateFactor(profile: Profile, slot: number, value: number, alpha: number, clip: number, floor: number): void {
   const current = profile.factor[slot];
   const bounded = Math.min(Math.max(value, current * (1 - clip)), current * (1 + clip));
-  profile.factor[slot] = profile.samples[slot] === 0 ? value : current + alpha * (bounded - current);
+  profile.factor[slot] = Math.max(floor, profile.samples[slot] === 0 ? value : current + alpha * (bounded - current));
   profile.samples[slot]++;
+}
+
+/**
+ * A state stored before factors were floored may hold a zero factor or a level already turned NaN
+ * by one: raise the factors to the floor, and let a broken level restart from the next window.
+ */
+function healed(state: SeasonalBaselineState, floor: number): SeasonalBaselineState {
+  for (const profile of [state.week, state.day]) {
+    for (let i = 0; i < profile.factor.length; i++) if (!(profile.factor[i]! >= floor)) profile.factor[i] = Math.max(floor, Number.isFinite(profile.factor[i]) ? profile.factor[i]! : 1);
+  }
+  if (!Number.isFinite(state.level)) {
+    state.level = 0;
+    state.samples = 0;
+  }
+  if (!Number.isFinite(state.globalSpread)) state.globalSpread = 0;
+  return state;
 }
 
 function updateSpread(profile: Profile, slot: number, residual: number, alpha: number): void {

@@ -64,3 +64,44 @@ test('the band holds about 99% of noisy windows and one outlier does not blow it
   const after = model.predict(t + WINDOW_MS)!;
   assert.ok((after.upper - after.expected) / after.expected < 3 * ((before.upper - before.expected) / before.expected), 'band stays within 3x after one 20x outlier');
 });
+
+test('a rate that drops to 0 (error rates) keeps finite forecasts and the model returns to the true rate', () => {
+  // 200 requests per window at a 1% error rate: about one window in seven has no error at all, and
+  // every night from 02:00 to 05:00 the errors stop entirely.
+  const random = new SeededRandom(11);
+  const model = new SeasonalBaseline();
+  const rate = 0.01;
+  const lastDay: number[] = [];
+  for (let i = 0; i < 4 * WINDOWS_PER_DAY; i++) {
+    const t = START + i * WINDOW_MS;
+    const hour = (i % WINDOWS_PER_DAY) / 12;
+    let errors = 0;
+    if (hour < 2 || hour >= 5) for (let r = 0; r < 200; r++) if (random.next() < rate) errors++;
+    const f = model.predict(t);
+    if (f) {
+      assert.ok(Number.isFinite(f.expected) && Number.isFinite(f.lower) && Number.isFinite(f.upper), `window ${i}: ${JSON.stringify(f)}`);
+      assert.ok(f.lower <= f.expected && f.expected <= f.upper, `window ${i}: ${JSON.stringify(f)}`);
+      if (i >= 3 * WINDOWS_PER_DAY && hour >= 8) lastDay.push(f.expected);
+    }
+    model.learn(errors / 200, t);
+    assert.ok(Number.isFinite(model.level), `level after window ${i}: ${model.level}`);
+  }
+  // Away from the silent hours the forecast is back at the true rate: its mean within 30%.
+  const mean = lastDay.reduce((a, b) => a + b, 0) / lastDay.length;
+  assert.ok(Math.abs(mean - rate) / rate < 0.3, `mean forecast ${mean} vs ${rate}`);
+});
+
+test('a stored state broken by a zero factor (NaN level) is healed on restore', () => {
+  const model = new SeasonalBaseline();
+  for (let i = 0; i < 12; i++) model.learn(0.02, START + i * WINDOW_MS);
+  const broken = model.state();
+  broken.level = Number.NaN;
+  broken.week.factor[0] = 0;
+  broken.day.factor[0] = 0;
+  const restored = new SeasonalBaseline({}, broken);
+  assert.equal(restored.predict(START), null, 'a NaN level restarts: no forecast before the next window');
+  assert.equal(restored.seasonFactor(START)[0], 0.05);
+  restored.learn(0.02, START + 12 * WINDOW_MS);
+  const f = restored.predict(START + 13 * WINDOW_MS)!;
+  assert.ok(Number.isFinite(f.expected) && f.expected > 0, JSON.stringify(f));
+});
