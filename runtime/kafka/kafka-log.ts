@@ -82,6 +82,7 @@ export class KafkaLog implements LogClient {
     return log;
   }
 
+  /** `maxBatchRecords` is not honoured here: kafkajs sizes batches in bytes (`maxBytesPerPartition`). */
   groupConsumer(options: GroupConsumerOptions): GroupConsumer {
     const consumer = new KafkaGroupConsumer(
       this.kafka,
