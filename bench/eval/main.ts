@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     return;
   }
   if (values.nab) {
-    const run = runNab({ folder: values.nab, outDir: values.out });
+    const run = await runNab({ folder: values.nab, outDir: values.out });
     process.stdout.write(`## NAB (${values.nab})\n\n${formatNabReport(run)}\n\n`);
   }
   if (values.scenarios) {

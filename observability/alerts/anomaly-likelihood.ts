@@ -30,6 +30,15 @@ export function tailConfidence(tail: number): number {
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }
 
+/** An AnomalyLikelihood's state, for stores: the deviations seen (oldest kept first in slot order) and the exact running sums. */
+export interface AnomalyLikelihoodData {
+  readonly count: number;
+  readonly sum: number;
+  readonly sumSquares: number;
+  /** The first min(count, historyLength) slots of the ring buffer. */
+  readonly history: readonly number[];
+}
+
 export class AnomalyLikelihood {
   private readonly history: Float64Array;
   private readonly shortLength: number;
@@ -74,6 +83,25 @@ export class AnomalyLikelihood {
     for (let i = 0; i < k; i++) short += this.history[(this.count - 1 - i + n) % n]!;
     short /= k;
     return tailConfidence(normalTail((short - mean) / std));
+  }
+
+  /** Its state; `fromData` with the same options continues exactly where this one stands. */
+  toData(): AnomalyLikelihoodData {
+    const filled = Math.min(this.count, this.history.length);
+    return { count: this.count, sum: this.sum, sumSquares: this.sumSquares, history: Array.from(this.history.subarray(0, filled)) };
+  }
+
+  static fromData(data: AnomalyLikelihoodData, options: AnomalyLikelihoodOptions = {}): AnomalyLikelihood {
+    const likelihood = new AnomalyLikelihood(options);
+    if (data.history.length > likelihood.history.length) {
+      throw new WeirError('INVALID_CONFIG', 'anomaly likelihood state holds more deviations than historyLength', { historyLength: likelihood.history.length, stored: data.history.length });
+    }
+    likelihood.history.set(data.history);
+    likelihood.count = data.count;
+    // The running sums are restored as they were, not rebuilt: rebuilding would round differently.
+    likelihood.sum = data.sum;
+    likelihood.sumSquares = data.sumSquares;
+    return likelihood;
   }
 
   private rebuildSums(): void {

@@ -8,6 +8,15 @@ import type { BaselineBand } from '../../../observability/alerts/anomaly-signal'
 
 const DAY = 86_400_000;
 
+/** A DailyDifference's state, for stores: the last day's (timestamp, value) pairs in arrival order. */
+export interface DailyDifferenceData {
+  readonly times: readonly number[];
+  /** null where the map no longer holds the timestamp (only possible when timestamps went back). */
+  readonly values: readonly (number | null)[];
+  readonly sumSquares: number;
+  readonly count: number;
+}
+
 export class DailyDifference {
   private readonly byTime = new Map<number, number>();
   private readonly times: number[] = [];
@@ -23,6 +32,24 @@ export class DailyDifference {
     if (previous === undefined || this.count <= this.minDifferences) return undefined;
     const sigma = Math.sqrt(this.sumSquares / this.count) || 1e-6;
     return { expected: previous, lower: previous - sigma, upper: previous + sigma };
+  }
+
+  toData(): DailyDifferenceData {
+    const times = this.times.slice(this.head);
+    // A timestamp seen twice keeps its last value, as the map does.
+    return { times, values: times.map((t) => this.byTime.get(t) ?? null), sumSquares: this.sumSquares, count: this.count };
+  }
+
+  static fromData(data: DailyDifferenceData, minDifferences?: number): DailyDifference {
+    const daily = new DailyDifference(minDifferences);
+    for (let i = 0; i < data.times.length; i++) {
+      daily.times.push(data.times[i]!);
+      const value = data.values[i];
+      if (value !== null && value !== undefined) daily.byTime.set(data.times[i]!, value);
+    }
+    daily.sumSquares = data.sumSquares;
+    daily.count = data.count;
+    return daily;
   }
 
   learn(timestamp: number, value: number): void {

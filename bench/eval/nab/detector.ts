@@ -5,10 +5,10 @@
  * `refractoryMs` of event time: one anomaly is one detection, which is also what an on-call engineer
  * wants. It sees only timestamps and values, in order; labels are added by the harness afterwards.
  */
-import { AnomalyLikelihood, type AnomalyLikelihoodOptions } from '../../../observability/alerts/anomaly-likelihood';
+import { AnomalyLikelihood, type AnomalyLikelihoodData, type AnomalyLikelihoodOptions } from '../../../observability/alerts/anomaly-likelihood';
 import { standardizedDistance } from '../../../observability/alerts/anomaly-signal';
-import { RollingBand, type RollingBandOptions } from './rolling-band';
-import { DailyDifference } from './daily-difference';
+import { RollingBand, type RollingBandData, type RollingBandOptions } from './rolling-band';
+import { DailyDifference, type DailyDifferenceData } from './daily-difference';
 
 export interface NabDetectorOptions {
   readonly band?: RollingBandOptions;
@@ -21,21 +21,53 @@ export interface NabDetectorOptions {
 
 export const NAB_DETECTOR_DEFAULTS = { fireAt: 0.5, refractoryMs: 86_400_000 } as const;
 
+/** A detector's state for one series, as stored (`lastFired` null before the first detection). */
+export interface NabDetectorData {
+  readonly band: RollingBandData;
+  readonly daily: DailyDifferenceData;
+  readonly likelihood: AnomalyLikelihoodData;
+  readonly dailyLikelihood: AnomalyLikelihoodData;
+  readonly lastFired: number | null;
+}
+
+const LIKELIHOOD_DEFAULTS: AnomalyLikelihoodOptions = { historyLength: 3000, shortLength: 2 };
+
 export class NabDetector {
-  private readonly band: RollingBand;
-  private readonly likelihood: AnomalyLikelihood;
-  private readonly daily = new DailyDifference();
-  private readonly dailyLikelihood: AnomalyLikelihood;
+  private band: RollingBand;
+  private likelihood: AnomalyLikelihood;
+  private daily = new DailyDifference();
+  private dailyLikelihood: AnomalyLikelihood;
   private readonly fireAt: number;
   private readonly refractoryMs: number;
   private lastFired = Number.NEGATIVE_INFINITY;
 
   constructor(options: NabDetectorOptions = {}) {
     this.band = new RollingBand(options.band);
-    this.likelihood = new AnomalyLikelihood(options.likelihood ?? { historyLength: 3000, shortLength: 2 });
-    this.dailyLikelihood = new AnomalyLikelihood(options.likelihood ?? { historyLength: 3000, shortLength: 2 });
+    this.likelihood = new AnomalyLikelihood(options.likelihood ?? LIKELIHOOD_DEFAULTS);
+    this.dailyLikelihood = new AnomalyLikelihood(options.likelihood ?? LIKELIHOOD_DEFAULTS);
     this.fireAt = options.fireAt ?? NAB_DETECTOR_DEFAULTS.fireAt;
     this.refractoryMs = options.refractoryMs ?? NAB_DETECTOR_DEFAULTS.refractoryMs;
+  }
+
+  /** Its state; `fromData` with the same options gives a detector that scores the rest of the series identically. */
+  toData(): NabDetectorData {
+    return {
+      band: this.band.toData(),
+      daily: this.daily.toData(),
+      likelihood: this.likelihood.toData(),
+      dailyLikelihood: this.dailyLikelihood.toData(),
+      lastFired: Number.isFinite(this.lastFired) ? this.lastFired : null,
+    };
+  }
+
+  static fromData(data: NabDetectorData, options: NabDetectorOptions = {}): NabDetector {
+    const detector = new NabDetector(options);
+    detector.band = RollingBand.fromData(data.band, options.band);
+    detector.daily = DailyDifference.fromData(data.daily);
+    detector.likelihood = AnomalyLikelihood.fromData(data.likelihood, options.likelihood ?? LIKELIHOOD_DEFAULTS);
+    detector.dailyLikelihood = AnomalyLikelihood.fromData(data.dailyLikelihood, options.likelihood ?? LIKELIHOOD_DEFAULTS);
+    detector.lastFired = data.lastFired ?? Number.NEGATIVE_INFINITY;
+    return detector;
   }
 
   /** Anomaly score in [0, 1] for the next point of the series. */

@@ -15,6 +15,13 @@ export interface RollingBandOptions {
   readonly minValues?: number;
 }
 
+/** A RollingBand's state, for stores (`mean` null before the first value). */
+export interface RollingBandData {
+  readonly values: readonly number[];
+  readonly mean: number | null;
+  readonly variance: number;
+}
+
 export class RollingBand {
   private readonly values: number[] = [];
   private readonly window: number;
@@ -38,6 +45,18 @@ export class RollingBand {
     const mad = deviations[n >> 1]! * 1.4826;
     const sigma = Math.max(mad, Math.sqrt(this.variance), 1e-6 * Math.max(1, Math.abs(median)));
     return { expected: median, lower: median - sigma, upper: median + sigma };
+  }
+
+  toData(): RollingBandData {
+    return { values: [...this.values], mean: Number.isNaN(this.mean) ? null : this.mean, variance: this.variance };
+  }
+
+  static fromData(data: RollingBandData, options: RollingBandOptions = {}): RollingBand {
+    const band = new RollingBand(options);
+    band.values.push(...data.values);
+    band.mean = data.mean ?? Number.NaN;
+    band.variance = data.variance;
+    return band;
   }
 
   learn(value: number): void {

@@ -1,6 +1,10 @@
-/** The NAB part of `npm run eval`: detect every series as a stream, write NAB result files, score every profile. */
+/**
+ * The NAB part of `npm run eval`: run every series through weir's stream engine (a StreamsApp on an
+ * embedded log, `detectNabAnomalies`), write NAB result files, score every profile.
+ */
 import { loadNabCorpus } from './corpus';
-import { detectSeries, type NabDetectorOptions } from './detector';
+import type { NabDetectorOptions } from './detector';
+import { streamNabSeries } from './stream-nab';
 import { writeNabResults } from './results';
 import { scoreByGroup, scoreDetector, type ProfileScore } from './scorer';
 
@@ -23,9 +27,9 @@ export interface NabRun {
   readonly profiles: ProfileScore[];
 }
 
-export function runNab(options: NabRunOptions): NabRun {
+export async function runNab(options: NabRunOptions): Promise<NabRun> {
   const corpus = loadNabCorpus(options.folder);
-  const scores = new Map(corpus.series.map((s) => [s.name, detectSeries(s.timestamps, s.values, options.detector)]));
+  const scores = await streamNabSeries(corpus.series, { detection: { detector: options.detector } });
   if (options.outDir) writeNabResults(corpus, scores, options.outDir, 'weir');
   return {
     series: corpus.series.length,

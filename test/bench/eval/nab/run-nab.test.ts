@@ -34,13 +34,13 @@ test('NAB timestamps are read as UTC, with or without microseconds', () => {
   assert.throws(() => parseNabTimestamp('10/04/2014'), /not a NAB timestamp/);
 });
 
-test('the harness loads labelled series only, detects the spike as a stream and writes NAB result files', () => {
+test('the harness loads labelled series only, detects the spike through the stream engine and writes NAB result files', async () => {
   const dir = folder();
   try {
     const corpus = loadNabCorpus(dir);
     assert.deepEqual(corpus.series.map((s) => s.name), ['g/spike.csv']);
     assert.deepEqual(corpus.windows.get('g/spike.csv'), [[T0 + 1480 * MIN5, T0 + 1520 * MIN5]]);
-    const run = runNab({ folder: dir, outDir: join(dir, 'results') });
+    const run = await runNab({ folder: dir, outDir: join(dir, 'results') });
     assert.deepEqual([run.series, run.points, run.windows], [1, 2000, 1]);
     const csv = readFileSync(join(dir, 'results', 'weir', 'g', 'weir_spike.csv'), 'utf8').trim().split('\n');
     assert.equal(csv[0], 'timestamp,value,anomaly_score,label');
