@@ -8,7 +8,7 @@ import type { ProfileLevel } from './seasonal-baseline';
 export interface BaselinePrediction {
   model_id: string;
   service: string;
-  /** `p99_latency`, `error_rate` or `request_rate`. */
+  /** `p99_latency`, `p50_latency`, `error_rate` or `request_rate`. */
   metric: string;
   model_version: string;
   window_start: number;
@@ -26,4 +26,7 @@ export interface BaselinePrediction {
   suppressed: boolean;
   /** `maintenance`, `incident` or `stabilization` when the window is not learned from. */
   learning_blocked_by: string | null;
+  /** Error-rate forecasts with their actual only: the window's requests and errors behind the rate (the alert engine's Poisson check). */
+  count?: number;
+  events?: number;
 }

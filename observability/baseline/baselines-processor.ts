@@ -2,7 +2,8 @@
  * The baselines of every (service, metric) in one task. Rollups of all operations of a service are
  * merged per baseline window (counts add, t-digests merge), and when the window closes (this
  * processor's stream time, from rollup timestamps only, passes its end plus grace) each service's
- * p99 latency, error rate and request rate go through its BaselineManager. Deployments and known
+ * p99 and p50 latency, error rate and request rate go through its BaselineManager (the error-rate
+ * forecasts carry the window's request and error counts, for the alert engine's Poisson check). Deployments and known
  * events arrive on the same input and are kept as tables; their record times do not move stream time.
  */
 import type { Processor, ProcessorContext } from '../../topology/processor';
@@ -16,7 +17,8 @@ import { BaselineManager, type BaselineManagerOptions, type BaselineManagerState
 import type { BaselineInput, BaselineOutput } from './baseline-input';
 import { KnownEventsView, MapKnownEventsSource } from './known-events-view';
 
-export const BASELINE_METRICS = ['p99_latency', 'error_rate', 'request_rate'] as const;
+/** p50 latency is the alert engine's latency signal: steadier than p99 on windows of a few hundred spans. */
+export const BASELINE_METRICS = ['p99_latency', 'p50_latency', 'error_rate', 'request_rate'] as const;
 
 export interface BaselinesProcessorConfig {
   readonly windowMs: number;
@@ -134,6 +136,7 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
   private observe(w: ServiceWindow, start: number, end: number): void {
     const values: Record<(typeof BASELINE_METRICS)[number], number> = {
       p99_latency: w.digest.quantile(0.99),
+      p50_latency: w.digest.quantile(0.5),
       error_rate: w.count === 0 ? 0 : w.errors / w.count,
       request_rate: w.count / (this.config.windowMs / 1000),
     };
@@ -152,7 +155,8 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
       }
       const outcome = manager.observe(values[metric], start, end, this.view);
       const key = outcome.evaluated.model_id;
-      this.emit(key, { kind: 'prediction', prediction: outcome.evaluated }, end - 1);
+      const evaluated = metric === 'error_rate' ? { ...outcome.evaluated, count: w.count, events: w.errors } : outcome.evaluated;
+      this.emit(key, { kind: 'prediction', prediction: evaluated }, end - 1);
       this.emit(key, { kind: 'prediction', prediction: outcome.next }, end - 1);
       for (const version of outcome.changes) this.emit(key, { kind: 'model', version }, end - 1);
       if (outcome.drift) this.emit(key, { kind: 'drift', report: outcome.drift }, end - 1);

@@ -11,6 +11,7 @@ import type { KnownEvent } from '../../schemas/known-event';
 import type { BaselineModelVersion } from '../../schemas/baseline-model-version';
 import type { CardinalityReport } from '../../schemas/cardinality-report';
 import type { BaselinePrediction } from '../../observability/baseline/baseline-prediction';
+import { BASELINE_METRICS } from '../../observability/baseline/baselines-processor';
 
 const START = Date.UTC(2026, 0, 5); // a Monday, 00:00 UTC
 const MINUTE = 60_000;
@@ -128,7 +129,7 @@ test('baselines: a first active version per (service, metric), one evaluated for
   const events = traffic(3);
   const out = await run(events);
   const first = out.models.filter((m) => m.version === 'v1.0' && m.status === 'active');
-  assert.deepEqual(first.map((m) => m.model_id).sort(), ['checkout/error_rate', 'checkout/latency', 'checkout/request_rate', 'search/error_rate', 'search/latency', 'search/request_rate']);
+  assert.deepEqual(first.map((m) => m.model_id).sort(), ['checkout/error_rate', 'checkout/latency', 'checkout/p50_latency', 'checkout/request_rate', 'search/error_rate', 'search/latency', 'search/p50_latency', 'search/request_rate']);
   const evaluated = out.predictions.filter((p) => p.actual !== null && p.metric === 'request_rate');
   // 130 minutes = 26 five-minute windows per service.
   assert.equal(evaluated.length, 2 * 26);
@@ -139,15 +140,27 @@ test('baselines: a first active version per (service, metric), one evaluated for
   const errorRates = out.predictions.filter((p) => p.actual !== null && p.metric === 'error_rate');
   for (const p of errorRates) {
     const window = events.filter((e) => e.service === p.service && e.timestamp >= p.window_start && e.timestamp < p.window_end);
-    assert.equal(p.actual, window.filter((e) => e.status_code >= 500).length / window.length);
+    const errors = window.filter((e) => e.status_code >= 500).length;
+    assert.equal(p.actual, errors / window.length);
+    // The counts behind the rate, for the alert engine's Poisson check.
+    assert.equal(p.count, window.length);
+    assert.equal(p.events, errors);
   }
+  const medians = out.predictions.filter((p) => p.actual !== null && p.metric === 'p50_latency');
+  assert.equal(medians.length, 2 * 26);
+  for (const p of medians) {
+    const durations = events.filter((e) => e.service === p.service && e.timestamp >= p.window_start && e.timestamp < p.window_end).map((e) => e.duration_ms);
+    assert.ok(rankError(durations, 0.5, p.actual!) <= 0.01, `${p.service} ${p.window_start}: p50 ${p.actual}`);
+  }
+  for (const p of out.predictions.filter((p) => p.metric !== 'error_rate')) assert.equal(p.count, undefined);
 });
 
 test('a maintenance window from the known-events topic nulls the forecasts of its service', async () => {
   const maintenance: KnownEvent = { id: 'm-1', kind: 'maintenance', services: ['search'], start: START + 60 * MINUTE, end: START + 90 * MINUTE, expected_multiplier: null, description: 'index rebuild' };
   const out = await run(traffic(4), {}, [maintenance]);
   const during = out.predictions.filter((p) => p.actual !== null && p.service === 'search' && p.window_start >= maintenance.start && p.window_end <= maintenance.end!);
-  assert.equal(during.length, 3 * 6);
+  // Every baseline metric, six 5-minute windows.
+  assert.equal(during.length, BASELINE_METRICS.length * 6);
   for (const p of during) {
     assert.equal(p.expected, null);
     assert.equal(p.suppressed, true);

@@ -36,7 +36,7 @@ test('rollups of all operations merge per service window; forecasts, first versi
   const out = output.readValuesToList();
   await driver.close();
   const models = out.flatMap((o) => (o.kind === 'model' ? [o.version] : []));
-  assert.deepEqual(models.filter((m) => m.version === 'v1.0').map((m) => m.model_id).sort(), ['api/error_rate', 'api/latency', 'api/request_rate']);
+  assert.deepEqual(models.filter((m) => m.version === 'v1.0').map((m) => m.model_id).sort(), ['api/error_rate', 'api/latency', 'api/p50_latency', 'api/request_rate']);
   const evaluated = out.flatMap((o) => (o.kind === 'prediction' && o.prediction.actual !== null && o.prediction.metric === 'request_rate' ? [o.prediction] : []));
   assert.equal(evaluated.length, 144);
   evaluated.forEach((p, i) => {
