@@ -4,6 +4,8 @@
  * confidence -> a refractory period. Once a point fires (confidence >= `fireAt`), confidences are held at 0 for
  * `refractoryMs` of event time: one anomaly is one detection, which is also what an on-call engineer
  * wants. It sees only timestamps and values, in order; labels are added by the harness afterwards.
+ * It runs inside weir's stream engine as `detectNabAnomalies` (detector-processor.ts), one instance
+ * per series kept in a state store; `toData`/`fromData` are how the store holds it.
  */
 import { AnomalyLikelihood, type AnomalyLikelihoodData, type AnomalyLikelihoodOptions } from '../../../observability/alerts/anomaly-likelihood';
 import { standardizedDistance } from '../../../observability/alerts/anomaly-signal';
@@ -83,10 +85,4 @@ export class NabDetector {
     if (confidence >= this.fireAt) this.lastFired = timestamp;
     return confidence;
   }
-}
-
-/** Runs a fresh detector over each series as a stream. */
-export function detectSeries(timestamps: readonly number[], values: readonly number[], options?: NabDetectorOptions): number[] {
-  const detector = new NabDetector(options);
-  return values.map((v, i) => detector.handleRecord(timestamps[i]!, v));
 }

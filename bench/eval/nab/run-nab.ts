@@ -21,6 +21,8 @@ export interface NabRunOptions {
 }
 
 export interface NabRun {
+  /** How the engine ran: partitions of the input topic, records processed, commits. */
+  readonly engine: { readonly partitions: number; readonly processed: number; readonly commits: number };
   readonly series: number;
   readonly points: number;
   readonly windows: number;
@@ -29,9 +31,10 @@ export interface NabRun {
 
 export async function runNab(options: NabRunOptions): Promise<NabRun> {
   const corpus = loadNabCorpus(options.folder);
-  const scores = await streamNabSeries(corpus.series, { detection: { detector: options.detector } });
+  const { scores, partitions, processed, commits } = await streamNabSeries(corpus.series, { detection: { detector: options.detector } });
   if (options.outDir) writeNabResults(corpus, scores, options.outDir, 'weir');
   return {
+    engine: { partitions, processed, commits },
     series: corpus.series.length,
     points: corpus.series.reduce((n, s) => n + s.values.length, 0),
     windows: corpus.series.reduce((n, s) => n + (corpus.windows.get(s.name)?.length ?? 0), 0),
@@ -42,7 +45,8 @@ export async function runNab(options: NabRunOptions): Promise<NabRun> {
 /** Markdown report: totals per profile, per data set at the standard threshold, and the published scoreboard. */
 export function formatNabReport(run: NabRun): string {
   const lines: string[] = [];
-  lines.push(`${run.series} series, ${run.points} points, ${run.windows} anomaly windows.`, '');
+  lines.push(`${run.series} series, ${run.points} points, ${run.windows} anomaly windows.`);
+  lines.push(`Through weir's stream engine: StreamsApp on the embedded log, ${run.engine.partitions} input partitions, ${run.engine.processed} records processed, ${run.engine.commits} commits.`, '');
   lines.push('| profile | threshold | raw | null | perfect | score |', '|---|---|---|---|---|---|');
   for (const p of run.profiles) {
     lines.push(`| ${p.profile} | ${p.threshold.toFixed(4)} | ${p.raw.toFixed(2)} | ${p.nullRaw.toFixed(2)} | ${p.perfect} | **${p.normalized.toFixed(1)}** |`);

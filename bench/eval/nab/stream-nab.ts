@@ -97,23 +97,35 @@ export interface StreamNabOptions {
   readonly logger?: Logger;
 }
 
+export interface NabStreamRun {
+  /** Per series, one anomaly score per point, in order. */
+  readonly scores: Map<string, number[]>;
+  readonly partitions: number;
+  /** Records the app's tasks processed, and the commits they made (each flushes the detector states). */
+  readonly processed: number;
+  readonly commits: number;
+}
+
 /** Scores every series through a StreamsApp on a fresh embedded log, in a temporary state directory. */
-export async function streamNabSeries(series: readonly NabSeriesPoints[], options: StreamNabOptions = {}): Promise<Map<string, number[]>> {
+export async function streamNabSeries(series: readonly NabSeriesPoints[], options: StreamNabOptions = {}): Promise<NabStreamRun> {
+  const partitions = options.partitions ?? 4;
   const stateDir = await mkdtemp(join(tmpdir(), 'weir-nab-state-'));
   const log = new EmbeddedLog();
   try {
-    await produceNabSeries(log, series, options.partitions);
+    await produceNabSeries(log, series, partitions);
     const app = new StreamsApp(nabTopology(options.detection), { ...options.config, applicationId: 'weir-nab', stateDir }, log, {
       logger: options.logger ?? createLogger({ level: 'warn' }),
     });
     await app.start();
+    let metrics: { processed: number; commits: number };
     try {
       await app.waitUntilCaughtUp();
       await app.endOfInput();
+      metrics = app.metrics();
     } finally {
       await app.close();
     }
-    return readNabScores(log, series);
+    return { scores: readNabScores(log, series), partitions, processed: metrics.processed, commits: metrics.commits };
   } finally {
     await log.close();
     await rm(stateDir, { recursive: true, force: true });

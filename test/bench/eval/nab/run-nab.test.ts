@@ -42,6 +42,7 @@ test('the harness loads labelled series only, detects the spike through the stre
     assert.deepEqual(corpus.windows.get('g/spike.csv'), [[T0 + 1480 * MIN5, T0 + 1520 * MIN5]]);
     const run = await runNab({ folder: dir, outDir: join(dir, 'results') });
     assert.deepEqual([run.series, run.points, run.windows], [1, 2000, 1]);
+    assert.equal(run.engine.processed, 2000);
     const csv = readFileSync(join(dir, 'results', 'weir', 'g', 'weir_spike.csv'), 'utf8').trim().split('\n');
     assert.equal(csv[0], 'timestamp,value,anomaly_score,label');
     assert.equal(csv.length, 2001);
