@@ -3,7 +3,9 @@
  * in; one {timestamp, value, anomaly_score} per record out, same key. Each series' detector state
  * lives in a key-value store keyed by series name, so it is flushed at every commit, logged to the
  * changelog and restored after a restart: a restarted task scores the rest of a series as if it had
- * never stopped. The processor sees timestamps and values only, never labels.
+ * never stopped (under exactly_once; under at_least_once a crash between the store flush and the
+ * offset commit replays points that the restored detector has already learned, as in Kafka Streams).
+ * The processor sees timestamps and values only, never labels.
  *
  * ```ts
  * builder.stream('nab-points', { keySerde: stringSerde, valueSerde: jsonSerde<NabPoint>() })
