@@ -64,8 +64,14 @@ test('exactly_once: a transaction makes records and offsets visible together; a 
   await owner.commit({ groupId, records: [rec(topic, 'e', '4')], offsets: [{ topic, partition: 0, offset: 9 }] });
   // The fenced producer wrote nothing; the aborted record is in the log: read_committed skips it, and the
   // reader ends at the end offset even though the last offsets are commit markers.
-  const committed: ConsumedRecord[] = [];
-  for await (const batch of log.partitionReader({ readCommitted: true }).read({ topic, partition: 0 }, 0)) committed.push(...batch);
+  // A commit returns once the coordinator has decided it; the markers that move the last stable
+  // offset are written just after, so read_committed sees the last transaction a moment later.
+  let committed: ConsumedRecord[] = [];
+  await eventually(async () => {
+    committed = [];
+    for await (const batch of log.partitionReader({ readCommitted: true }).read({ topic, partition: 0 }, 0)) committed.push(...batch);
+    return committed.length >= 3;
+  }, 'the last transaction to become stable');
   assert.deepEqual(committed.map((r) => r.value!.toString()), ['1', '3', '4']);
   const all: ConsumedRecord[] = [];
   for await (const batch of log.partitionReader({ readCommitted: false }).read({ topic, partition: 0 }, 0)) all.push(...batch);
