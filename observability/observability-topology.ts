@@ -5,12 +5,15 @@
  *   events ─┬─ 1m rollup per (service, operation) ─┬─> rollups-1m
  *           │                                      ├─ merge 1m -> 5m ─┬─> rollups-5m
  *           │                                      │                  └─ baselines (+ deployments, known-events)
- *           │                                      │                       ├─> baseline-predictions
- *           │                                      │                       ├─> baselines (registry changes)
- *           │                                      │                       └─> drift-reports
- *           │                                      └─ merge 1m -> 1h ───> rollups-1h
- *           ├─ daily HyperLogLog ───────────────────────────────────────> cardinality
- *           └─ adaptive sampling ───────────────────────────────────────> events-sampled
+ *           │                                      │                       ├─> baseline-predictions ──┐
+ *           │                                      │                       ├─> baselines (registry)   │
+ *           │                                      │                       └─> drift-reports          │
+ *           │                                      └─ merge 1m -> 1h ───> rollups-1h                  │
+ *           ├─ daily HyperLogLog ───────────────────────────────────────> cardinality                 │
+ *           └─ adaptive sampling ─┬─────────────────────────────────────> events-sampled              │
+ *                                 └─ alerts (+ deployments, known-events, alert-feedback) <───────────┘
+ *                                      ├─> alerts, anomalies, alert-quality, alert-thresholds
+ *                                      └─> known-events (incidents: baselines hold learning)
  *
  * Events must be keyed by `service|operation` (the rollup key), so rollups need no repartition.
  * With `analytics: false` only the rollups are built (the benchmark's baseline).
@@ -48,6 +51,12 @@ import type { KnownEvent } from '../schemas/known-event';
 import type { BaselineModelVersion } from '../schemas/baseline-model-version';
 import type { DriftReport } from '../schemas/drift-report';
 import type { CardinalityReport } from '../schemas/cardinality-report';
+import type { Alert } from '../schemas/alert';
+import type { Anomaly } from '../schemas/anomaly';
+import type { AlertFeedback } from '../schemas/alert-feedback';
+import type { AlertQuality } from '../schemas/alert-quality';
+import { filter } from '../operators/filter';
+import { addAlerting, type AlertingOptions } from './alerts/alerting-stage';
 
 export const OBSERVABILITY_TOPICS = {
   events: 'events',
@@ -61,6 +70,11 @@ export const OBSERVABILITY_TOPICS = {
   drift: 'drift-reports',
   cardinality: 'cardinality',
   sampledEvents: 'events-sampled',
+  alerts: 'alerts',
+  anomalies: 'anomalies',
+  alertFeedback: 'alert-feedback',
+  alertQuality: 'alert-quality',
+  alertThresholds: 'alert-thresholds',
 } as const;
 
 export type ObservabilityTopics = { -readonly [T in keyof typeof OBSERVABILITY_TOPICS]: string };
@@ -77,7 +91,15 @@ export interface ObservabilitySerdes {
   modelVersion: Serde<BaselineModelVersion>;
   drift: Serde<DriftReport>;
   cardinality: Serde<CardinalityReport>;
+  alert: Serde<Alert>;
+  anomaly: Serde<Anomaly>;
+  /** Reads the alert-feedback topic. */
+  alertFeedback: Serde<AlertFeedback>;
+  alertQuality: Serde<AlertQuality>;
 }
+
+/** Alerting options of the flagship topology; its window follows the baselines'. */
+export type ObservabilityAlertingOptions = Omit<AlertingOptions, 'topics' | 'serdes' | 'windowMs' | 'persistent' | 'onAlert'>;
 
 export interface ObservabilityTopologyOptions {
   /** Topic names; defaults in OBSERVABILITY_TOPICS. */
@@ -98,9 +120,18 @@ export interface ObservabilityTopologyOptions {
   readonly persistent?: boolean;
   /** False builds the rollups only. Default true. */
   readonly analytics?: boolean;
+  /**
+   * Correlated alerts from the closed-window forecasts and the sampled events (call graph, user
+   * impact); `false` builds none. Defaults: the p50 latency signal, forecasts awaited for the
+   * baselines' grace plus two windows. Needs sampling for the call graph (without it, no victim
+   * suppression).
+   */
+  readonly alerting?: ObservabilityAlertingOptions | false;
   /** Called in-process for every closed 1-minute rollup and every closed-window forecast (the demo's live view). */
   readonly onRollup?: (rollup: Rollup) => void;
   readonly onPrediction?: (prediction: BaselinePrediction) => void;
+  /** Called in-process for every alert record (fired, suppressed, deduplicated, delayed, resolved) before it is written to `alerts`. */
+  readonly onAlert?: (alert: Alert) => void;
 }
 
 const MINUTE = 60_000;
@@ -123,6 +154,10 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
     modelVersion: jsonSerde<BaselineModelVersion>(),
     drift: jsonSerde<DriftReport>(),
     cardinality: jsonSerde<CardinalityReport>(),
+    alert: jsonSerde<Alert>(),
+    anomaly: jsonSerde<Anomaly>(),
+    alertFeedback: jsonSerde<AlertFeedback>(),
+    alertQuality: jsonSerde<AlertQuality>(),
     ...options.serdes,
   };
   const errorStatus = options.errorStatus ?? 500;
@@ -170,14 +205,37 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
     branch<string, BaselineOutput, 'drift'>({ prediction: (_k, o) => o.kind === 'prediction', model: (_k, o) => o.kind === 'model' }, { name: 'baseline-outputs', defaultBranch: 'drift' }),
   );
   const onPrediction = options.onPrediction;
-  split.prediction.pipe(mapValues(unwrap<BaselinePrediction>('prediction'), { name: 'baseline-predictions' }), peek((_k, p) => onPrediction?.(p), { name: 'baseline-predictions-hook' }), to(topics.predictions, { keySerde: stringSerde, valueSerde: serdes.prediction }));
+  const predictions = split.prediction.pipe(mapValues(unwrap<BaselinePrediction>('prediction'), { name: 'baseline-predictions' }), peek((_k, p) => onPrediction?.(p), { name: 'baseline-predictions-hook' }));
+  predictions.pipe(to(topics.predictions, { keySerde: stringSerde, valueSerde: serdes.prediction }));
   split.model.pipe(mapValues(unwrap<BaselineModelVersion>('version'), { name: 'baseline-model-versions' }), to(topics.baselines, { keySerde: stringSerde, valueSerde: serdes.modelVersion }));
   split.drift.pipe(mapValues(unwrap<DriftReport>('report'), { name: 'drift-report-records' }), to(topics.drift, { keySerde: stringSerde, valueSerde: serdes.drift }));
 
   events.pipe(dailyCardinality({ name: 'cardinality', graceMs: options.cardinalityGraceMs, persistent }), to(topics.cardinality, { keySerde: stringSerde, valueSerde: serdes.cardinality }));
 
-  if (options.sampling !== false) {
-    events.pipe(adaptiveSample({ budget: 1000, slowMs: 1000, errorStatus, ...options.sampling }), to(topics.sampledEvents, { keySerde: stringSerde, valueSerde: serdes.sampledEvent }));
+  const sampled = options.sampling === false ? undefined : events.pipe(adaptiveSample({ budget: 1000, slowMs: 1000, errorStatus, ...options.sampling }));
+  sampled?.pipe(to(topics.sampledEvents, { keySerde: stringSerde, valueSerde: serdes.sampledEvent }));
+
+  if (options.alerting !== false) {
+    const windowMs = options.baselines?.windowMs ?? 5 * MINUTE;
+    // The forecasts of a window leave the baselines once their stream time passes its end plus
+    // their grace, itself a 5-minute rollup behind the events: the alerts task, whose stream time
+    // the sampled events drive, waits that long plus a window before correlating it.
+    const graceMs = (options.baselines?.graceMs ?? 3 * windowMs) + 2 * windowMs;
+    addAlerting(
+      builder,
+      // Only forecasts with their actual are scored; the next-window forecasts stay off the repartition topic.
+      { predictions: predictions.pipe(filter((_k, p) => p.actual !== null, { name: 'alert-closed-forecasts' })), events: sampled, deployments, knownEvents },
+      {
+        graceMs,
+        ...options.alerting,
+        config: { latencyMetric: 'p50_latency', ...options.alerting?.config },
+        windowMs,
+        persistent,
+        onAlert: options.onAlert,
+        topics: { alerts: topics.alerts, anomalies: topics.anomalies, feedback: topics.alertFeedback, quality: topics.alertQuality, thresholds: topics.alertThresholds, knownEvents: topics.knownEvents },
+        serdes: { alert: serdes.alert, anomaly: serdes.anomaly, feedback: serdes.alertFeedback, quality: serdes.alertQuality, knownEvent: serdes.knownEvent },
+      },
+    );
   }
   return builder.build();
 }

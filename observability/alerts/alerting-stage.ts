@@ -20,6 +20,7 @@ import { merge } from '../../operators/merge';
 import { branch } from '../../operators/branch';
 import { mapValues } from '../../operators/map-values';
 import { to } from '../../operators/to';
+import { peek } from '../../operators/peek';
 import type { Alert } from '../../schemas/alert';
 import type { AlertFeedback } from '../../schemas/alert-feedback';
 import type { AlertQuality } from '../../schemas/alert-quality';
@@ -63,6 +64,8 @@ export interface AlertingInputs {
 export interface AlertingOptions extends Partial<Omit<CorrelateAlertsOptions, 'name'>> {
   readonly topics?: Partial<AlertingTopics>;
   readonly serdes?: Partial<AlertingSerdes>;
+  /** Called in-process for every alert record (fired, suppressed, deduplicated, delayed, resolved) before it is written. */
+  readonly onAlert?: (alert: Alert) => void;
 }
 
 function unwrap<T>(field: 'alert' | 'anomaly' | 'event' | 'quality' | 'change'): (value: AlertOutput) => T {
@@ -92,14 +95,16 @@ export function addAlerting(builder: StreamsBuilder, inputs: AlertingInputs, opt
   if (inputs.events) {
     routed = routed.pipe(merge(toInput(inputs.events, 'alert-input-events', (event): AlertInput => ({ kind: 'event', event })), { name: 'alert-input-merge-events' }));
   }
-  const outputs = routed.pipe(correlateAlerts({ name: 'alerts', ...options }));
+  const { topics: _topics, serdes: _serdes, onAlert, ...correlate } = options;
+  const outputs = routed.pipe(correlateAlerts({ name: 'alerts', ...correlate }));
   const split = outputs.pipe(
     branch<string, AlertOutput, 'threshold'>(
       { alert: (_k, o) => o.kind === 'alert', anomaly: (_k, o) => o.kind === 'anomaly', incident: (_k, o) => o.kind === 'incident', quality: (_k, o) => o.kind === 'quality' },
       { name: 'alert-outputs', defaultBranch: 'threshold' },
     ),
   );
-  split.alert.pipe(mapValues(unwrap<Alert>('alert'), { name: 'alert-records' }), to(topics.alerts, { keySerde: stringSerde, valueSerde: serdes.alert }));
+  const alerts = split.alert.pipe(mapValues(unwrap<Alert>('alert'), { name: 'alert-records' }));
+  (onAlert ? alerts.pipe(peek((_k, alert) => onAlert(alert), { name: 'alert-hook' })) : alerts).pipe(to(topics.alerts, { keySerde: stringSerde, valueSerde: serdes.alert }));
   split.anomaly.pipe(mapValues(unwrap<Anomaly>('anomaly'), { name: 'anomaly-records' }), to(topics.anomalies, { keySerde: stringSerde, valueSerde: serdes.anomaly }));
   split.incident.pipe(mapValues(unwrap<KnownEvent>('event'), { name: 'incident-records' }), to(topics.knownEvents, { keySerde: stringSerde, valueSerde: serdes.knownEvent }));
   split.quality.pipe(mapValues(unwrap<AlertQuality>('quality'), { name: 'alert-quality-records' }), to(topics.quality, { keySerde: stringSerde, valueSerde: serdes.quality }));
