@@ -93,7 +93,12 @@ export class KafkaCommitLog implements CommitLog {
         return;
       } catch (error) {
         if (transaction?.isActive()) await transaction.abort().catch(() => {});
-        if (isMigrated(error)) throw migratedError('producer fenced: another member runs this task now', context, error);
+        if (isMigrated(error)) {
+          // Still the owner, yet fenced: another process re-initialized this task's transactional id.
+          const consumer = this.options.groupConsumer;
+          if (consumer && unit.offsets.every((o) => consumer.owns(o))) consumer.requestRejoin(`producer of ${this.options.transactionalId} fenced while this member owns its partitions`, unit.offsets);
+          throw migratedError('producer fenced: another member runs this task now', context, error);
+        }
         // Whatever failed, the outcome may be unknown (EndTxn may have been written): settle it with a
         // new producer (which also frees kafkajs' transaction state machine, stuck after a failed abort)
         // before retrying or reporting, so that a thrown commit is one that did not happen.

@@ -48,6 +48,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
   private stopping = false;
   private finished: Promise<void> | undefined;
   private settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  /** Set when this member must rejoin at its next batch (see `requestRejoin`). */
+  private rejoinReason: string | undefined;
   /** Member id and generation of the current membership; unset while it is lost. */
   private membership: { memberId: string } | undefined;
 
@@ -77,6 +79,20 @@ export class KafkaGroupConsumer implements GroupConsumer {
         },
       },
     });
+  }
+
+  /**
+   * Makes kafkajs rejoin at the next batch. When a task's producer was fenced (a zombie of a former
+   * membership re-initialized the same transactional id) this member still holds the partition but
+   * its task is gone; rejoining revokes and re-assigns it, so the task is created again (fencing the
+   * zombie in turn) from what was committed. A rejoin without membership change is cheap: the
+   * coordinator hands the same assignment back.
+   */
+  requestRejoin(reason: string, partitions: readonly TopicPartition[]): void {
+    this.rejoinReason ??= reason;
+    // The failed batch was consumed already: seek back to the committed offsets so that a batch
+    // arrives (and triggers the rejoin) even if no new record comes.
+    this.seekToCommitted(partitions).catch((error) => this.logger.log('warn', 'could not seek back before a rejoin', { error }));
   }
 
   /** Whether this member owns the partition now: checked before its offsets are committed. */
@@ -226,6 +242,13 @@ export class KafkaGroupConsumer implements GroupConsumer {
 
   private async eachBatch({ batch, isStale, heartbeat }: EachBatchPayload): Promise<void> {
     await this.waitForRebalance(heartbeat);
+    if (this.rejoinReason !== undefined && !this.stopping) {
+      const reason = this.rejoinReason;
+      this.rejoinReason = undefined;
+      this.logger.log('warn', 'rejoining the group', { groupId: this.options.groupId, reason });
+      // kafkajs rejoins on errors of this type (its `isRebalancing`); the batch is fetched again after the join.
+      throw Object.assign(new Error(`weir requested a rejoin: ${reason}`), { type: 'REBALANCE_IN_PROGRESS', retriable: false });
+    }
     const tp = { topic: batch.topic, partition: batch.partition };
     // Batches fetched before a seek, or for partitions this member no longer holds, are dropped.
     if (this.stopping || isStale() || !this.owned.has(topicPartitionKey(tp)) || batch.messages.length === 0) return;

@@ -135,3 +135,51 @@ test('group members: a joining member gets partitions after the owner revoked th
   const committed = await logA.admin().committedOffsets(groupId, topic);
   assert.equal(committed.reduce((s, o) => s + o.offset, 0), 1260);
 });
+
+test('a member whose task producer is fenced while it owns the partition rejoins, gets it back and loses nothing', async (t) => {
+  const brokers = kafkaBrokers(t);
+  if (!brokers) return;
+  const log = newLog(brokers, 'it-refence');
+  t.after(() => log.close());
+  const topic = uniqueName('it-refence-in');
+  const groupId = uniqueName('it-refence');
+  const transactionalId = `${groupId}-0_0`;
+  await log.admin().createTopics([{ name: topic, partitions: 1 }]);
+  const producer = await log.commitLog({ guarantee: 'at_least_once', clientId: 'it-producer' });
+  await producer.send(Array.from({ length: 10 }, (_, i) => rec(topic, 'k', String(i))));
+  const consumer = log.groupConsumer({ groupId, topics: [topic], readCommitted: true, fromBeginning: true });
+  const events: string[] = [];
+  const processed: number[] = [];
+  // As the engine does: one task per partition with its own transactional producer, dropped when fenced.
+  let task: CommitLog | undefined;
+  const done = consumer.run({
+    onAssigned: async (ps) => {
+      events.push(`assigned ${ps.map((p) => p.partition).join(',')}`);
+      if (ps.length > 0) task = await log.commitLog({ guarantee: 'exactly_once', transactionalId, clientId: 'task', groupConsumer: consumer });
+    },
+    onRevoked: async () => { events.push('revoked'); await task?.close(); task = undefined; },
+    onBatch: async (batch) => {
+      if (!task) return;
+      const last = batch.records[batch.records.length - 1].offset;
+      try {
+        await task.commit({ groupId, records: [], offsets: [{ topic, partition: 0, offset: last + 1 }] });
+        processed.push(...batch.records.map((r) => r.offset));
+      } catch (error) {
+        if (!isWeirError(error, 'TASK_MIGRATED')) throw error;
+        events.push('fenced');
+        await task.close();
+        task = undefined;
+      }
+    },
+  });
+  await eventually(() => processed.length === 10, 'the first 10 records');
+  // A zombie of an old membership re-initializes the task's transactional id.
+  const zombie = await log.commitLog({ guarantee: 'exactly_once', transactionalId, clientId: 'zombie' });
+  await zombie.close();
+  await producer.send(Array.from({ length: 10 }, (_, i) => rec(topic, 'k', String(10 + i))));
+  await eventually(() => processed.length >= 20, 'the next 10 records after the rejoin');
+  await consumer.stop();
+  await done;
+  assert.deepEqual(events, ['assigned 0', 'fenced', 'revoked', 'assigned 0', 'revoked']);
+  assert.deepEqual(processed, Array.from({ length: 20 }, (_, i) => i));
+});
