@@ -2,7 +2,7 @@
  * The topologies the demo and the rollup benchmark run, with Avro through the schema registry:
  * the rollup-only topology (1-minute rollups per service and operation, issue 2's core) and the
  * flagship observability topology from `observability/` (rollups at 1m/5m/1h, baselines, drift,
- * cardinality, sampling), whose outputs the demo reads back from their topics.
+ * correlated alerts, cardinality, sampling), whose outputs the demo reads back from their topics.
  */
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { StreamsBuilder } from '../topology/streams-builder';
@@ -24,6 +24,7 @@ import type { WideEvent } from '../schemas/wide-event';
 import type { Rollup } from '../schemas/rollup';
 import type { Deployment } from '../schemas/deployment';
 import type { KnownEvent } from '../schemas/known-event';
+import type { Alert } from '../schemas/alert';
 
 export const ROLLUP_TOPIC = OBSERVABILITY_TOPICS.rollups1m;
 const MINUTE = 60_000;
@@ -75,20 +76,29 @@ export function buildRollupTopology(options: RollupTopologyOptions): DemoTopolog
   return { name: 'rollup-only: 1-minute rollups per service and operation', topology: builder.build() };
 }
 
-/** The flagship observability topology with Avro in (events, deployments, known events) and Avro rollups and sampled events out. */
-export function buildDemoTopology(options: { registry: SchemaRegistry }): DemoTopology {
+export interface DemoTopologyOptions {
+  readonly registry: SchemaRegistry;
+  /** Called in the alerts task for every alert record, before it is written to `alerts`. */
+  readonly onAlert?: (alert: Alert) => void;
+}
+
+/** The flagship observability topology with Avro in (events, deployments, known events) and Avro rollups, sampled events and alerts out. */
+export function buildDemoTopology(options: DemoTopologyOptions): DemoTopology {
   const { registry } = options;
   const topology = buildObservabilityTopology({
     persistent: false,
+    onAlert: options.onAlert,
     serdes: {
       event: eventSerde(registry),
       sampledEvent: avroSerde<WideEvent>({ registry, schema: avroSchema('wide-event'), topic: OBSERVABILITY_TOPICS.sampledEvents }),
       deployment: avroSerde<Deployment>({ registry, schema: avroSchema('deployment') }),
-      knownEvent: avroSerde<KnownEvent>({ registry, schema: avroSchema('known-event') }),
+      // Written too: alerting opens and closes `incident` known events.
+      knownEvent: avroSerde<KnownEvent>({ registry, schema: avroSchema('known-event'), topic: OBSERVABILITY_TOPICS.knownEvents }),
       rollup: rollupSerde(registry),
+      alert: avroSerde<Alert>({ registry, schema: avroSchema('alert'), topic: OBSERVABILITY_TOPICS.alerts }),
     },
   });
-  return { name: 'observability: rollups 1m/5m/1h, baselines with model registry and drift, cardinality, adaptive sampling', topology };
+  return { name: 'observability: rollups 1m/5m/1h, baselines with model registry and drift, correlated alerts, cardinality, adaptive sampling', topology };
 }
 
 function toRollup(key: Windowed<string>, stats: RollupStats): Rollup {

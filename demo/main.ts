@@ -19,6 +19,7 @@ import { avroSchema } from '../schemas/avro-schemas';
 import { isWeirError } from '../errors/weir-error';
 import { OBSERVABILITY_TOPICS as T } from '../observability/observability-topology';
 import type { Rollup } from '../schemas/rollup';
+import type { Alert } from '../schemas/alert';
 import type { DriftReport } from '../schemas/drift-report';
 import type { BaselineModelVersion } from '../schemas/baseline-model-version';
 import type { BaselinePrediction } from '../observability/baseline/baseline-prediction';
@@ -27,6 +28,7 @@ import { TrafficPublisher } from './traffic-publisher';
 import { StatusLine, fmt } from './status-line';
 import { IncidentView } from './incident-view';
 import { ForecastView } from './forecast-view';
+import { AlertView } from './alert-view';
 import { TopicTail } from './topic-tail';
 import { buildDemoTopology } from './demo-topology';
 
@@ -56,6 +58,8 @@ async function main(options: DemoOptions): Promise<void> {
     { name: T.events, partitions: 1 },
     { name: T.deployments, partitions: 1 },
     { name: T.knownEvents, partitions: 1 },
+    // Nobody gives feedback in the demo, but the alerts task reads the topic.
+    { name: T.alertFeedback, partitions: 1 },
   ]);
 
   let status: StatusLine | undefined;
@@ -66,6 +70,8 @@ async function main(options: DemoOptions): Promise<void> {
   const forecasts = new ForecastView(truth);
   const registryChanges: BaselineModelVersion[] = [];
   const drift = { reports: 0, retrain: 0 };
+  // Alerts are printed as the alerts task emits them (onAlert); the tail reads them back from the topic (Avro).
+  const alerts = new AlertView(truth, print);
   const tails = [
     new TopicTail<Rollup>(log, T.rollups1m, avroSerde<Rollup>({ registry, schema: avroSchema('rollup') }), (r) => incidents.onRollup(r)),
     new TopicTail<BaselinePrediction>(log, T.predictions, jsonSerde<BaselinePrediction>(), (p) => forecasts.onPrediction(p)),
@@ -74,10 +80,11 @@ async function main(options: DemoOptions): Promise<void> {
       drift.reports++;
       if (d.needs_retrain) drift.retrain++;
     }),
+    new TopicTail<Alert>(log, T.alerts, avroSerde<Alert>({ registry, schema: avroSchema('alert') }), () => {}),
   ];
-  const [rollups, predictions] = tails;
+  const [rollups, predictions, , , alertTail] = tails;
 
-  const demo = buildDemoTopology({ registry });
+  const demo = buildDemoTopology({ registry, onAlert: (alert) => alerts.onAlert(alert) });
   console.log(`\ntopology (${demo.name}):\n${demo.topology.describe()}`);
   const app = new StreamsApp(demo.topology, { applicationId: 'weir-demo', stateDir, logLevel: 'warn' }, log);
   await app.start();
@@ -93,7 +100,7 @@ async function main(options: DemoOptions): Promise<void> {
       ['forecasts', predictions.count],
       ['drift reports', drift.reports],
     ],
-    alerts: 0,
+    alerts: alerts.fired,
   }));
   const pollTails = async (): Promise<void> => {
     for (const tail of tails) await tail.poll();
@@ -135,6 +142,8 @@ async function main(options: DemoOptions): Promise<void> {
   for (const line of incidents.summary()) console.log(line);
   console.log('baseline forecasts: 5-minute windows whose actual left the forecast band (p99 latency or error rate):');
   for (const line of forecasts.summary()) console.log(line);
+  console.log(`alerts (${fmt(alertTail.count)} records read back from the ${T.alerts} topic as Avro):`);
+  for (const line of alerts.summary()) console.log(line);
 }
 
 const iso = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
