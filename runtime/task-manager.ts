@@ -139,19 +139,25 @@ export class TaskManager {
       suppliers: sub.stores.map((s) => topology.graph.stores.get(s)!),
       logger: logger.child({ task: taskId }),
     });
-    const reader = this.log.partitionReader({ readCommitted: config.processingGuarantee === 'exactly_once' });
+    // Under exactly_once the task's transactional producer is initialized before restoration, as in
+    // Kafka Streams: that fences a zombie owner and aborts its open transaction, so nothing it
+    // commits later can slip in between the restored changelog and the committed offsets.
+    const exactlyOnce = config.processingGuarantee === 'exactly_once';
+    const commitLog = exactlyOnce
+      ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
+      : await this.shared();
+    const reader = this.log.partitionReader({ readCommitted: exactlyOnce });
     try {
       await stateManager.open({ admin: this.log.admin(), reader });
+    } catch (error) {
+      if (exactlyOnce) await commitLog.close();
+      throw error;
     } finally {
       await reader.close();
     }
     const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
     task.initialize();
     await this.initializeInputs(task, topics, partition);
-    const exactlyOnce = config.processingGuarantee === 'exactly_once';
-    const commitLog = exactlyOnce
-      ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
-      : await this.shared();
     const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false };
     this.tasks.set(taskId, managed);
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
