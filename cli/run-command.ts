@@ -10,13 +10,13 @@
  * Without `--brokers` (nor KAFKA_BROKERS) the topology runs on the embedded log, alone.
  * SIGTERM and SIGINT shut down gracefully: finish the batch, commit, leave the group.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isWeirError } from '../errors/weir-error';
 import type { LogClient, ProcessingGuarantee } from '../runtime/log';
 import { createLogger, type LogLevel } from '../runtime/logger';
 import { StreamsApp } from '../runtime/streams-app';
 import type { Topology } from '../topology/topology';
+import { loadTopology } from './load-topology';
 
 export const summary = 'run a topology file as one replica of its application (--brokers, --application-id, --state-dir, --guarantee)';
 
@@ -132,14 +132,6 @@ function parse(argv: string[]): RunOptions {
     commitIntervalMs: commitInterval === undefined ? undefined : Number(commitInterval),
     logLevel: logLevel as LogLevel | undefined,
   };
-}
-
-async function loadTopology(file: string): Promise<Topology> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(resolve(file)) as { default?: unknown };
-  const factory = module.default;
-  if (typeof factory !== 'function') throw new Error(`${file} must default-export a function returning a Topology`);
-  return (await (factory as () => Topology | Promise<Topology>)()) as Topology;
 }
 
 async function openLog(options: RunOptions, logger: ReturnType<typeof createLogger>): Promise<LogClient> {
