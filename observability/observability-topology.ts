@@ -122,9 +122,8 @@ export interface ObservabilityTopologyOptions {
   readonly analytics?: boolean;
   /**
    * Correlated alerts from the closed-window forecasts and the sampled events (call graph, user
-   * impact); `false` builds none. Defaults: the p50 latency signal, forecasts awaited for the
-   * baselines' grace plus two windows. Needs sampling for the call graph (without it, no victim
-   * suppression).
+   * impact); `false` builds none. Defaults: the p50 latency signal, windows closed on the
+   * forecasts' clock. Needs sampling for the call graph (without it, no victim suppression).
    */
   readonly alerting?: ObservabilityAlertingOptions | false;
   /** Called in-process for every closed 1-minute rollup and every closed-window forecast (the demo's live view). */
@@ -217,16 +216,16 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
 
   if (options.alerting !== false) {
     const windowMs = options.baselines?.windowMs ?? 5 * MINUTE;
-    // The forecasts of a window leave the baselines once their stream time passes its end plus
-    // their grace, itself a 5-minute rollup behind the events: the alerts task, whose stream time
-    // the sampled events drive, waits that long plus a window before correlating it.
-    const graceMs = (options.baselines?.graceMs ?? 3 * windowMs) + 2 * windowMs;
     addAlerting(
       builder,
       // Only forecasts with their actual are scored; the next-window forecasts stay off the repartition topic.
       { predictions: predictions.pipe(filter((_k, p) => p.actual !== null, { name: 'alert-closed-forecasts' })), events: sampled, deployments, knownEvents },
       {
-        graceMs,
+        // The baselines task emits the forecasts of every service for a window at once, windows in
+        // order: on the forecasts' clock a window is complete when the next one's forecasts arrive.
+        // (On the task's stream time, the sampled events, which run ahead, would close it too early.)
+        clock: 'forecasts',
+        graceMs: 0,
         ...options.alerting,
         config: { latencyMetric: 'p50_latency', ...options.alerting?.config },
         windowMs,

@@ -17,6 +17,13 @@ import type { KeyValueStore } from '../../state/key-value-store';
 export interface AlertsProcessorOptions extends AlertEngineOptions {
   /** How long after a window's end its forecasts are still awaited. */
   readonly graceMs: number;
+  /**
+   * The time that closes windows: `stream-time` (default), the task's, moved by every input; or
+   * `forecasts`, the latest forecast's timestamp only. Wide events run ahead of the forecasts by the
+   * baselines' grace, and by much more when the sub-topologies race (a replay): on the forecasts'
+   * clock a window closes only once a later window's forecasts have arrived, whatever the events do.
+   */
+  readonly clock?: 'stream-time' | 'forecasts';
   /** Key-value store of thresholds (`service/metric` -> threshold); none keeps them in memory only. */
   readonly thresholdStore?: string;
 }
@@ -28,6 +35,7 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
   /** Window starts with forecasts not yet correlated, ascending. */
   private pending: number[] = [];
   private closedUntil = Number.NEGATIVE_INFINITY;
+  private forecastTime = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: AlertsProcessorOptions) {
     this.engine = new AlertEngine(options);
@@ -78,10 +86,11 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
           this.pending.sort((a, b) => a - b);
         }
         this.engine.observeWindow(p);
+        if (record.timestamp > this.forecastTime) this.forecastTime = record.timestamp;
         break;
       }
     }
-    this.closeDue(this.context.streamTime());
+    this.closeDue(this.options.clock === 'forecasts' ? this.forecastTime : this.context.streamTime());
   }
 
   /** Bounded input ended: every pending window is correlated and every hour's quality emitted. */

@@ -23,6 +23,8 @@ export interface CorrelateAlertsOptions {
   /** How long after a window's end its forecasts are awaited (default one window). */
   readonly graceMs?: number;
   readonly config?: AlertConfigInput;
+  /** What closes windows: the task's stream time (default) or the forecasts' timestamps (see AlertsProcessorOptions). */
+  readonly clock?: 'stream-time' | 'forecasts';
   /** RocksDB-backed threshold store (default true); false keeps it in memory (tests). */
   readonly persistent?: boolean;
 }
@@ -39,8 +41,8 @@ export function correlateAlerts(options: CorrelateAlertsOptions) {
       name: options.name,
       stores: [thresholdStore],
       serdes: { keySerde: stringSerde, valueSerde: jsonSerde<AlertOutput>() },
-      detail: `window ${windowMs}ms, grace ${graceMs}ms, threshold ${options.config?.threshold ?? 0.8}`,
-      supplier: () => new AlertsProcessor({ windowMs, graceMs, config: options.config, thresholdStore }),
+      detail: `window ${windowMs}ms, grace ${graceMs}ms${options.clock === 'forecasts' ? ' on the forecasts\' clock' : ''}, threshold ${options.config?.threshold ?? 0.8}`,
+      supplier: () => new AlertsProcessor({ windowMs, graceMs, clock: options.clock, config: options.config, thresholdStore }),
     });
   };
 }
