@@ -16,7 +16,7 @@ export interface DemoOptions {
 }
 
 export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
-  events: 300_000,
+  events: 250_000,
   speed: 'max',
   seed: 7,
   days: 8,
