@@ -84,6 +84,7 @@ export class TaskManager {
       await managed.task.prepareBatch(batch.records);
       managed.task.addBatch(batch);
       managed.task.processBuffered(this.clock());
+      await this.sendOutputs(managed);
       await this.maybeCommit(managed, false);
       this.updatePause(managed);
     });
@@ -100,6 +101,7 @@ export class TaskManager {
           // Buffered records waiting for another partition go on once max.task.idle.ms has passed.
           managed.task.processBuffered(now);
           managed.task.punctuateWallClock(now);
+          await this.sendOutputs(managed);
           await this.maybeCommit(managed, false);
           this.updatePause(managed);
         }),
@@ -177,6 +179,20 @@ export class TaskManager {
   private async shared(): Promise<CommitLog> {
     this.sharedCommitLog ??= await this.log.commitLog({ guarantee: 'at_least_once', clientId: this.config.applicationId, groupConsumer: this.consumer });
     return this.sharedCommitLog;
+  }
+
+  /**
+   * Under at_least_once, outputs are sent after every batch, as Kafka Streams' producer does, and
+   * the commit then carries changelog records and offsets: downstream tasks (through repartition
+   * topics) see records as they are produced instead of a commit interval's worth at once, which
+   * would put one upstream task far ahead in event time. Records still precede their offsets.
+   * Under exactly_once they stay in the task's transaction until the commit.
+   */
+  private async sendOutputs(managed: ManagedTask): Promise<void> {
+    if (this.config.processingGuarantee === 'exactly_once' || managed.migrated) return;
+    const records = managed.task.drainOutputs();
+    if (records.length === 0) return;
+    await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length } });
   }
 
   private async maybeCommit(managed: ManagedTask, force: boolean): Promise<void> {

@@ -43,6 +43,8 @@ export class EmbeddedGroupConsumer implements GroupConsumer, GroupMember {
     private readonly options: GroupConsumerOptions,
     clientId: string,
     private readonly onExit: (member: EmbeddedGroupConsumer) => void,
+    /** See EmbeddedLogOptions.alignEventTimeMs; undefined delivers round-robin. */
+    private readonly alignEventTimeMs?: number,
   ) {
     this.group = cluster.group(options.groupId);
     this.memberId = this.group.nextMemberId(clientId);
@@ -184,10 +186,56 @@ export class EmbeddedGroupConsumer implements GroupConsumer, GroupMember {
     return this.options.fromBeginning ? log.beginningOffset : log.endOffset;
   }
 
-  /** One batch from the next unpaused partition with records, round-robin over the assignment. */
+  /**
+   * One batch of one unpaused partition with records. With event-time alignment, the partition whose
+   * next record is oldest goes first, and its batch stops past the next-oldest head plus the slack:
+   * the member's tasks then advance through event time together instead of one partition racing
+   * ahead (which, through a repartition topic, would make the others' records late downstream).
+   * Without it, partitions take turns.
+   */
   private fetch(): FetchedBatch | undefined {
-    const entries = [...this.positions.values()];
     const max = this.options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
+    if (this.alignEventTimeMs === undefined) return this.fetchRoundRobin(max);
+    let oldest: { tp: TopicPartition; offset: number } | undefined;
+    let oldestTs = Infinity;
+    let nextTs = Infinity;
+    for (const position of this.positions.values()) {
+      const head = this.head(position);
+      if (head === undefined) continue;
+      if (head.timestamp < oldestTs) {
+        nextTs = oldestTs;
+        oldestTs = head.timestamp;
+        oldest = position;
+      } else if (head.timestamp < nextTs) {
+        nextTs = head.timestamp;
+      }
+    }
+    if (oldest === undefined) return undefined;
+    const log = this.cluster.partitionLog(oldest.tp);
+    const end = log.endOffset;
+    const records = log.read(oldest.offset, end, max);
+    const limit = nextTs + this.alignEventTimeMs;
+    let count = 1;
+    while (count < records.length && records[count].timestamp <= limit) count++;
+    const batch = count < records.length ? records.slice(0, count) : records;
+    oldest.offset = batch[batch.length - 1].offset + 1;
+    return { topic: oldest.tp.topic, partition: oldest.tp.partition, records: batch, highWatermark: end };
+  }
+
+  /** The next record of a fetchable partition, moving past markers and compacted gaps. */
+  private head(position: { tp: TopicPartition; offset: number }) {
+    if (this.paused.has(topicPartitionKey(position.tp))) return undefined;
+    if (this.cluster.partitionCount(position.tp.topic) === undefined) return undefined;
+    const log = this.cluster.partitionLog(position.tp);
+    const end = log.endOffset;
+    if (position.offset >= end) return undefined;
+    const [head] = log.read(position.offset, end, 1);
+    if (head === undefined) position.offset = log.nextRecordOffset(position.offset, end);
+    return head;
+  }
+
+  private fetchRoundRobin(max: number): FetchedBatch | undefined {
+    const entries = [...this.positions.values()];
     for (let i = 0; i < entries.length; i++) {
       const index = (this.cursor + i) % entries.length;
       const position = entries[index];

@@ -39,6 +39,13 @@ export interface EmbeddedLogOptions {
   readonly rebalanceProtocol?: RebalanceProtocol;
   /** Names the simulated process in member ids (default `embedded`). */
   readonly clientId?: string;
+  /**
+   * Event-time alignment of deliveries (ms of event time, default 60000): a member delivers first
+   * the partition whose next record is oldest, so its tasks move through event time together even
+   * when the whole input was appended before they started (demo, replays). `null` delivers
+   * round-robin. Kafka needs no such policy for live traffic, whose partitions advance with the clock.
+   */
+  readonly alignEventTimeMs?: number | null;
 }
 
 export class EmbeddedLog implements LogClient {
@@ -48,6 +55,7 @@ export class EmbeddedLog implements LogClient {
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly commitLogs = new Set<CommitLog>();
   private crashed = false;
+  private readonly alignEventTimeMs: number | undefined;
   private static connections = 0;
 
   constructor(options: EmbeddedLogOptions = {}, cluster?: EmbeddedCluster) {
@@ -56,11 +64,12 @@ export class EmbeddedLog implements LogClient {
       rebalanceProtocol: options.rebalanceProtocol ?? 'eager',
     });
     this.clientId = options.clientId ?? `embedded-${++EmbeddedLog.connections}`;
+    this.alignEventTimeMs = options.alignEventTimeMs === undefined ? 60_000 : (options.alignEventTimeMs ?? undefined);
   }
 
   /** Another process connected to the same log (same topics, groups and offsets). */
   connect(options: { clientId?: string } = {}): EmbeddedLog {
-    return new EmbeddedLog({ clientId: options.clientId }, this.cluster);
+    return new EmbeddedLog({ clientId: options.clientId, alignEventTimeMs: this.alignEventTimeMs ?? null }, this.cluster);
   }
 
   /**
@@ -99,7 +108,7 @@ export class EmbeddedLog implements LogClient {
 
   groupConsumer(options: GroupConsumerOptions): GroupConsumer {
     this.checkAlive();
-    const consumer = new EmbeddedGroupConsumer(this.cluster, options, this.clientId, (c) => this.consumers.delete(c));
+    const consumer = new EmbeddedGroupConsumer(this.cluster, options, this.clientId, (c) => this.consumers.delete(c), this.alignEventTimeMs);
     this.consumers.add(consumer);
     return consumer;
   }
