@@ -134,6 +134,14 @@ export interface ObservabilityTopologyOptions {
 }
 
 const MINUTE = 60_000;
+/**
+ * Baseline windows are learned this late when alerting runs: the alerts task correlates a window
+ * once the next one's forecasts arrive, and its incident travels back through the known-events
+ * topic while the baselines move on. On the alerting test's traffic, 0 let an error burst and a
+ * deployment regression into the band before they alerted, 4 the regression, 6 (30 minutes)
+ * neither; forecasts lag a lasting shift by as much.
+ */
+const LEARN_DELAY_WINDOWS = 6;
 
 /**
  * ```ts
@@ -199,7 +207,10 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
     merge(toInput(deployments, 'baseline-input-deployments', (deployment): BaselineInput => ({ kind: 'deployment', deployment })), { name: 'baseline-input-merge-deployments' }),
     merge(toInput(knownEvents, 'baseline-input-known-events', (event): BaselineInput => ({ kind: 'known-event', event })), { name: 'baseline-input-merge-known-events' }),
   );
-  const outputs = routed.pipe(learnBaselines({ name: 'baselines', persistent, ...options.baselines }));
+  // With alerting, a window is learned once its incident (if any) has had time to come back from the
+  // alerts task, so an incident's first windows do not open the band it is judged against.
+  const manager = { learnDelayWindows: options.alerting === false ? 0 : LEARN_DELAY_WINDOWS, ...options.baselines?.manager };
+  const outputs = routed.pipe(learnBaselines({ name: 'baselines', persistent, ...options.baselines, manager }));
   const split = outputs.pipe(
     branch<string, BaselineOutput, 'drift'>({ prediction: (_k, o) => o.kind === 'prediction', model: (_k, o) => o.kind === 'model' }, { name: 'baseline-outputs', defaultBranch: 'drift' }),
   );

@@ -2,11 +2,14 @@
  * Everything the baselines do for one (service, metric) at each closed window, in order:
  * 1. score the forecasts the active and shadow models made for this window (shadow evaluation);
  * 2. learn from it unless a learning gate holds (maintenance, active incident, stabilization after
- *    a deployment), dividing out known-event multipliers so a sale does not become the norm;
+ *    a deployment), dividing out known-event multipliers so a sale does not become the norm; with
+ *    `learnDelayWindows`, a window is learned that many windows later, its gate looked up then, so
+ *    an incident that alerting declares after the window closed still keeps it out;
  * 3. every `reportEveryWindows`, build a drift report; `needs_retrain` starts a shadow fitted on
  *    the recent data (the active season shape with the recent level);
  * 4. forecast the next window: null during maintenance, multiplied during sales and holidays.
  */
+import { WeirError } from '../../errors/weir-error';
 import { ReservoirSample, type ReservoirSnapshot } from '../../stats/reservoir-sample';
 import type { BaselineModelVersion } from '../../schemas/baseline-model-version';
 import type { DriftReport } from '../../schemas/drift-report';
@@ -18,6 +21,13 @@ import type { BaselinePrediction } from './baseline-prediction';
 
 export interface BaselineManagerOptions {
   readonly model?: SeasonalBaselineOptions;
+  /**
+   * Windows a closed window waits before it is learned from (default 0: at once). Alerting decides
+   * on a window only after the baselines closed it, and its `incident` known event comes back later
+   * still: learning that late keeps the incident's first windows out of the model, at the price of
+   * forecasts that have not yet seen the last few windows.
+   */
+  readonly learnDelayWindows?: number;
   readonly registry?: ModelRegistryOptions;
   readonly drift?: DriftThresholds & {
     /** Windows between two drift reports. Default 12. */
@@ -40,6 +50,8 @@ export interface BaselineManagerState {
   reference: ReservoirSnapshot;
   recent: RecentObservation[];
   windowsSinceReport: number;
+  /** Closed windows not learned from yet (`learnDelayWindows`); absent in states stored before it existed. */
+  unlearned?: { actual: number; start: number; end: number }[];
 }
 
 export interface WindowOutcome {
@@ -63,6 +75,8 @@ export class BaselineManager {
     registry: ModelRegistry,
     state: BaselineManagerState,
   ) {
+    const delay = options.learnDelayWindows ?? 0;
+    if (!(Number.isInteger(delay) && delay >= 0)) throw new WeirError('INVALID_CONFIG', 'learnDelayWindows must be an integer >= 0', { option: 'learnDelayWindows', value: delay });
     this.registry = registry;
     this.s = state;
     this.reference = ReservoirSample.restore(state.reference);
@@ -113,11 +127,7 @@ export class BaselineManager {
       // The reference holds what the model was trained on, once it is warm (a week of windows on the hour-of-week profile).
       if (!block && activeForecast.level === 'hour_of_week' && active.samples >= (drift.warmupWindows ?? 2016)) this.reference.offer(feature);
     }
-    if (!block) {
-      const learned = actual / adjustment.multiplier;
-      this.registry.active.learn(learned, start);
-      this.registry.shadow?.learn(learned, start);
-    }
+    this.learnDue({ actual, start, end }, view);
 
     let report: DriftReport | null = null;
     this.s.windowsSinceReport++;
@@ -135,6 +145,20 @@ export class BaselineManager {
     const nextForecast = nextAdjustment.suppressed ? null : scale(this.registry.active.predict(nextStart), nextAdjustment.multiplier);
     const next = this.prediction(nextStart, nextEnd, nextForecast, nextAdjustment.suppressed, nextAdjustment.multiplier, view.learningBlock(this.service, nextStart, nextEnd), null);
     return { evaluated, next, changes, drift: report };
+  }
+
+  /** Learns the windows whose delay is over, each unless a learning gate holds for it now. */
+  private learnDue(closed: { actual: number; start: number; end: number }, view: KnownEventsView): void {
+    const pending = (this.s.unlearned ??= []);
+    pending.push(closed);
+    const delay = this.options.learnDelayWindows ?? 0;
+    while (pending.length > delay) {
+      const w = pending.shift()!;
+      if (view.learningBlock(this.service, w.start, w.end)) continue;
+      const learned = w.actual / view.adjustment(this.service, this.metric, w.start, w.end).multiplier;
+      this.registry.active.learn(learned, w.start);
+      this.registry.shadow?.learn(learned, w.start);
+    }
   }
 
   /** Drift report of the active model over the recent window (also used on a cadence by `observe`). */

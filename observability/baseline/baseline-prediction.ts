@@ -8,7 +8,7 @@ import type { ProfileLevel } from './seasonal-baseline';
 export interface BaselinePrediction {
   model_id: string;
   service: string;
-  /** `p99_latency`, `p50_latency`, `error_rate` or `request_rate`. */
+  /** `p99_latency`, `p50_latency`, `error_rate` (Laplace-smoothed: (errors + 1) / (requests + 2)) or `request_rate`. */
   metric: string;
   model_version: string;
   window_start: number;

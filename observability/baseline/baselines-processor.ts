@@ -143,7 +143,10 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
     const values: Record<(typeof BASELINE_METRICS)[number], number> = {
       p99_latency: w.digest.quantile(0.99),
       p50_latency: w.digest.quantile(0.5),
-      error_rate: w.count === 0 ? 0 : w.errors / w.count,
+      // Laplace-smoothed, as the alert evaluation measures it: a service that has never failed would
+      // otherwise forecast exactly 0 and make its first error infinitely surprising to the Poisson
+      // check, and a window of a few requests cannot swing the rate to 0 or 1.
+      error_rate: (w.errors + 1) / (w.count + 2),
       request_rate: w.count / (this.config.windowMs / 1000),
     };
     for (const metric of BASELINE_METRICS) {

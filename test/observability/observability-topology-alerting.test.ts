@@ -28,8 +28,9 @@ const rawSerde: Serde<Buffer | null> = { name: 'raw', serialize: (_t, b) => b, d
 /**
  * One day of generated traffic over six services (gateway -> four middle services -> orders-db):
  * a 30-minute latency incident on the middle service `checkout` at 14:00 (self time x4; the
- * gateway is its victim), and a two-hour announced maintenance of the leaf `orders-db` at 18:00
- * (traffic down to 20%, 20% of its requests failing).
+ * gateway is its victim), a 20-minute error burst on `cart` at 16:00 (25% 5xx), a deployment of
+ * `search` at 17:00 that regresses its latency x2.5 for 45 minutes, and a two-hour announced
+ * maintenance of the leaf `orders-db` at 18:00 (traffic down to 20%, 20% of its requests failing).
  */
 function scenario() {
   const shape = { seed: 3, services: 6, layers: 3, start: START, durationMs: 24 * HOUR };
@@ -39,15 +40,20 @@ function scenario() {
   return new TrafficGenerator({
     ...shape,
     events: 150_000,
-    scenarios: [scenarioOf('latency-incident', graph, { start: START + 14 * HOUR, service: middle[0] }), scenarioOf('maintenance', graph, { start: START + 18 * HOUR, service: leaves[0] })],
+    scenarios: [
+      scenarioOf('latency-incident', graph, { start: START + 14 * HOUR, service: middle[0] }),
+      scenarioOf('error-burst', graph, { start: START + 16 * HOUR, service: middle[1] }),
+      scenarioOf('deployment', graph, { start: START + 17 * HOUR, service: middle[2] }),
+      scenarioOf('maintenance', graph, { start: START + 18 * HOUR, service: leaves[0] }),
+    ],
   });
 }
 
-test('flagship topology: a latency incident alerts once on its service (Avro on the alerts topic), a maintenance window alerts nowhere; feedback moves a threshold', async () => {
+test('flagship topology: a latency incident, an error burst and a deployment regression alert once each on their service (Avro on the alerts topic), a maintenance window alerts nowhere; feedback moves a threshold', async () => {
   const generator = scenario();
-  const [incident] = generator.groundTruth.incidents;
+  const incidents = generator.groundTruth.incidents;
   const [maintenance] = generator.groundTruth.quiet;
-  assert.equal(incident.kind, 'latency-incident');
+  assert.deepEqual(incidents.map((i) => i.kind), ['latency-incident', 'error-burst', 'deployment-regression']);
   assert.equal(maintenance.kind, 'maintenance');
   const server = await startSchemaRegistry({ store: new MemorySchemaStore(), port: 0 });
   const registry = new SchemaRegistry({ host: server.url });
@@ -74,10 +80,10 @@ test('flagship topology: a latency incident alerts once on its service (Avro on 
 
     // known-events is both a source and a sink (alerting writes incidents the baselines read): the
     // driver does not loop a topic back, so the test does, as the log would.
-    const incidents: KnownEvent[] = [];
+    const declared: KnownEvent[] = [];
     const loopIncidents = (): void => {
       for (const k of knownOut.readValuesToList()) {
-        incidents.push(k);
+        declared.push(k);
         knownIn.pipeInput(k.id, k, k.start);
       }
     };
@@ -119,17 +125,37 @@ test('flagship topology: a latency incident alerts once on its service (Avro on 
     const plain = (values: Alert[]) => JSON.parse(JSON.stringify(values)) as Alert[];
     assert.deepEqual(plain(alerts), plain(hooked));
 
-    // Exactly one alert episode, on the incident's service: fired within its first two windows,
-    // resolved after two quiet windows once it ended. Nothing on the victim, nothing on orders-db.
-    assert.deepEqual(alerts.map((a) => [a.service, a.status, a.decision]), [[incident.service, 'firing', 'fire'], [incident.service, 'resolved', 'fire']]);
-    const [fired, resolved] = alerts;
-    assert.ok(fired.window_start === incident.start || fired.window_start === incident.start + WINDOW, `fired in the window of ${new Date(fired.window_start).toISOString()}`);
-    assert.equal(fired.id, resolved.id);
-    assert.ok(fired.confidence >= 0.8);
-    assert.equal(fired.signals[0].name, 'latency');
-    assert.ok(resolved.window_start >= incident.end && resolved.window_start <= incident.end + 2 * WINDOW, `resolved in the window of ${new Date(resolved.window_start).toISOString()}`);
-    // The incident known event was opened when the alert fired and closed when it resolved.
-    assert.deepEqual(incidents.map((k) => [k.kind, k.services, k.start, k.end]), [['incident', [incident.service], fired.window_start, null], ['incident', [incident.service], fired.window_start, resolved.window_end]]);
+    // Exactly one alert episode per incident, on its root service, fired while it lasted on the
+    // signal it hits (the latency incident within its first two windows); nothing on the victims,
+    // nothing on orders-db.
+    assert.deepEqual(
+      alerts.map((a) => [a.service, a.status, a.decision]),
+      incidents.flatMap((i) => [[i.service, 'firing', 'fire'], [i.service, 'resolved', 'fire']]),
+    );
+    incidents.forEach((incident, n) => {
+      const [fired, resolved] = alerts.slice(2 * n, 2 * n + 2);
+      const at = `${incident.kind}: fired in the window of ${new Date(fired.window_start).toISOString()}`;
+      const by = incident.kind === 'latency-incident' ? incident.start + 2 * WINDOW : incident.end;
+      assert.ok(fired.window_start >= incident.start && fired.window_start < by, at);
+      assert.equal(fired.id, resolved.id);
+      assert.ok(fired.confidence >= 0.8, at);
+      const strongest = [...fired.signals].sort((a, b) => b.contribution - a.contribution)[0];
+      assert.equal(strongest.name, incident.kind === 'error-burst' ? 'error_rate' : 'latency', at);
+      assert.ok(resolved.window_start > fired.window_start && resolved.window_start <= incident.end + 2 * WINDOW, `${incident.kind}: resolved in the window of ${new Date(resolved.window_start).toISOString()}`);
+    });
+    // Alerting declared incidents (known events gating the baselines' learning) only on the
+    // incidents' services while they lasted: opened at a window at the threshold, closed when it
+    // dropped back; the alerted episode's incident spans the alert, from firing to resolution.
+    for (const k of declared) {
+      const incident = incidents.find((i) => i.service === k.services[0])!;
+      assert.ok(incident && k.start >= incident.start && k.start < incident.end, `declared ${k.services} from ${new Date(k.start).toISOString()}`);
+    }
+    incidents.forEach((incident, n) => {
+      const [fired, resolved] = alerts.slice(2 * n, 2 * n + 2);
+      const spans = declared.filter((k) => k.services[0] === incident.service && k.start === fired.window_start).map((k) => k.end);
+      assert.deepEqual(spans, [null, resolved.window_end], incident.kind);
+    });
+    const fired = alerts[0];
 
     // The maintenance really happened (traffic and failures on orders-db) and was announced: its
     // forecasts were suppressed, so no anomaly signal and no alert came from it.
@@ -145,7 +171,7 @@ test('flagship topology: a latency incident alerts once on its service (Avro on 
     assert.deepEqual(thresholds.readValuesToList(), [{ service: fired.service, metric: 'p50_latency', from: 1.5, to: 2.25 }]);
     assert.equal(driver.metric('late-forecasts'), 0);
     // Incidents reach the baselines after the windows they start in have closed (counted, not warned about).
-    assert.equal(driver.metric('incident-events-late'), incidents.length);
+    assert.equal(driver.metric('incident-events-late'), declared.length);
     assert.equal(driver.metric('known-events-late'), 0);
   } finally {
     await driver.close();

@@ -46,5 +46,6 @@ test('rollups of all operations merge per service window; forecasts, first versi
     assert.equal(p.learning_blocked_by, inStabilization ? 'stabilization' : null, `window ${i}`);
   });
   const errors = out.flatMap((o) => (o.kind === 'prediction' && o.prediction.actual !== null && o.prediction.metric === 'error_rate' ? [o.prediction] : []));
-  errors.forEach((p, i) => assert.equal(p.actual, 3 / (300 + (i % 7) + 150)));
+  // Laplace-smoothed: (errors + 1) / (requests + 2).
+  errors.forEach((p, i) => assert.equal(p.actual, (3 + 1) / (300 + (i % 7) + 150 + 2)));
 });

@@ -144,3 +144,32 @@ test('state round-trips through JSON and continues identically', () => {
   const x = seasonalTruth(t);
   assert.deepEqual(restored.observe(x, t, t + WINDOW_MS, a.view), a.manager.observe(x, t, t + WINDOW_MS, a.view));
 });
+
+test('with learnDelayWindows, an incident declared after its windows closed still keeps them out of the model', () => {
+  const run = (learnDelayWindows: number) => {
+    const source = new MapKnownEventsSource();
+    const view = new KnownEventsView(source, STABILIZATION_MS);
+    const [manager] = BaselineManager.create('checkout', 'p50_latency', START, { learnDelayWindows });
+    const random = new SeededRandom(7);
+    const at = WINDOWS_PER_DAY; // an incident from 00:00 on day 2, latency x4 for 6 windows
+    for (let i = 0; i < at + 6 + 12; i++) {
+      const t = START + i * WINDOW_MS;
+      const inIncident = i >= at && i < at + 6;
+      manager.observe(noisy(random, 100) * (inIncident ? 4 : 1), t, t + WINDOW_MS, view);
+      // Alerting declares the incident two windows after its first window closed (and closes it two windows after its end).
+      if (i === at + 2) source.knownEvents.set('inc', { id: 'inc', kind: 'incident', services: ['checkout'], start: START + at * WINDOW_MS, end: null, expected_multiplier: null, description: null });
+      if (i === at + 8) source.knownEvents.set('inc', { id: 'inc', kind: 'incident', services: ['checkout'], start: START + at * WINDOW_MS, end: START + (at + 6) * WINDOW_MS, expected_multiplier: null, description: null });
+    }
+    return { samples: manager.activeModel.samples, level: manager.activeModel.level, windows: at + 6 + 12 };
+  };
+  // At once: the incident's first three windows were learned before it was declared (and three
+  // after its end were held back while it was still open).
+  const immediate = run(0);
+  assert.equal(immediate.samples, immediate.windows - 3 - 3);
+  assert.ok(immediate.level > 115, `level ${immediate.level}`);
+  // Three windows late: every incident window is kept out; the last three windows wait.
+  const delayed = run(3);
+  assert.equal(delayed.samples, delayed.windows - 6 - 3);
+  assert.ok(Math.abs(delayed.level - 100) < 5, `level ${delayed.level}`);
+  assert.throws(() => BaselineManager.create('checkout', 'p50_latency', START, { learnDelayWindows: -1 }), /learnDelayWindows/);
+});
