@@ -45,6 +45,8 @@ async function run(analytics: boolean, durationMs: number): Promise<BenchResult>
       { name: T.events, partitions: PARTITIONS },
       { name: T.deployments, partitions: 1 },
       { name: T.knownEvents, partitions: 1 },
+      // The full topology's alerts task reads feedback from it.
+      { name: T.alertFeedback, partitions: 1 },
     ]);
     const producer = await createAvroProducer<WideEvent>({ log, registry, topic: T.events, schema: avroSchema('wide-event'), key: (e) => `${e.service}|${e.operation}` });
     const generator = new TrafficGenerator({ seed: 1, events: EVENTS, start: Date.UTC(2026, 0, 6, 12), durationMs, services: 200, operationsPerService: 20 });
