@@ -6,7 +6,7 @@ import { stringSerde } from '../serdes/string-serde';
 import { QuantileDigest } from '../stats/quantile-digest';
 import type { BaselineManagerOptions, BaselineManagerState } from '../observability/baseline/baseline-manager';
 import type { BaselineInput, BaselineOutput } from '../observability/baseline/baseline-input';
-import { BaselinesProcessor, type ContextEntry, type ServiceWindow } from '../observability/baseline/baselines-processor';
+import { BASELINE_METRICS, BaselinesProcessor, type ContextEntry, type ServiceWindow } from '../observability/baseline/baselines-processor';
 
 export interface LearnBaselinesOptions {
   /** Prefix of the processor and its stores (`baselines`). */
@@ -70,7 +70,7 @@ export function learnBaselines(options: LearnBaselinesOptions) {
       operator: 'learnBaselines',
       name: options.name,
       stores: suppliers.map((s) => s.name),
-      detail: `window ${windowMs}ms, p99_latency/error_rate/request_rate, registry + drift`,
+      detail: `window ${windowMs}ms, ${BASELINE_METRICS.join('/')}, registry + drift`,
       supplier: () =>
         new BaselinesProcessor({
           windowMs,
