@@ -18,6 +18,9 @@
  * Events must be keyed by `service|operation` (the rollup key), so rollups need no repartition.
  * With `analytics: false` only the rollups are built (the benchmark's baseline).
  */
+import { toClickHouse, type ToClickHouseOptions } from '../operators/to-clickhouse';
+import * as clickhouseTables from '../sinks/clickhouse/schema';
+import { ClickHouseConnection } from '../sinks/clickhouse/connection';
 import { StreamsBuilder } from '../topology/streams-builder';
 import { tumbling } from '../topology/windows';
 import type { Topology } from '../topology/topology';
@@ -131,6 +134,12 @@ export interface ObservabilityTopologyOptions {
   readonly onPrediction?: (prediction: BaselinePrediction) => void;
   /** Called in-process for every alert record (fired, suppressed, deduplicated, delayed, resolved) before it is written to `alerts`. */
   readonly onAlert?: (alert: Alert) => void;
+  /**
+   * Also sink the results and the sampled raw events into ClickHouse (tables of
+   * `sinks/clickhouse/schema.ts`, created by `weir clickhouse migrate`); offsets are then committed
+   * only after ClickHouse acknowledged the rows.
+   */
+  readonly clickhouse?: ToClickHouseOptions;
 }
 
 const MINUTE = 60_000;
@@ -188,9 +197,17 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   const oneHour = oneMinute.pipe(mergeRollups({ name: 'rollup-1h-service-operation', windows: tumbling(60 * MINUTE), keySerde: stringSerde, persistent }));
   const rollups5m = fiveMinutes.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '5m') }), { name: 'rollup-5m-records' }));
   const onRollup = options.onRollup;
-  oneMinute.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1m') }), { name: 'rollup-1m-records' }), peek((_k, r) => onRollup?.(r), { name: 'rollup-1m-hook' }), to(topics.rollups1m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  const rollups1m = oneMinute.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1m') }), { name: 'rollup-1m-records' }), peek((_k, r) => onRollup?.(r), { name: 'rollup-1m-hook' }));
+  rollups1m.pipe(to(topics.rollups1m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
   rollups5m.pipe(to(topics.rollups5m, { keySerde: stringSerde, valueSerde: serdes.rollup }));
-  oneHour.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1h') }), { name: 'rollup-1h-records' }), to(topics.rollups1h, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  const rollups1h = oneHour.pipe(map((key, stats) => ({ key: key.key, value: toRollup(key, stats, '1h') }), { name: 'rollup-1h-records' }));
+  rollups1h.pipe(to(topics.rollups1h, { keySerde: stringSerde, valueSerde: serdes.rollup }));
+  const clickhouse = options.clickhouse;
+  if (clickhouse) {
+    rollups1m.pipe(toClickHouse(clickhouseTables.rollups1m, clickhouse));
+    rollups5m.pipe(toClickHouse(clickhouseTables.rollups5m, clickhouse));
+    rollups1h.pipe(toClickHouse(clickhouseTables.rollups1h, clickhouse));
+  }
   if (options.analytics === false) return builder.build();
 
   // Baselines: one task sees every service's 5-minute rollups and the deployment and known-event tables.
@@ -217,17 +234,26 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   const onPrediction = options.onPrediction;
   const predictions = split.prediction.pipe(mapValues(unwrap<BaselinePrediction>('prediction'), { name: 'baseline-predictions' }), peek((_k, p) => onPrediction?.(p), { name: 'baseline-predictions-hook' }));
   predictions.pipe(to(topics.predictions, { keySerde: stringSerde, valueSerde: serdes.prediction }));
-  split.model.pipe(mapValues(unwrap<BaselineModelVersion>('version'), { name: 'baseline-model-versions' }), to(topics.baselines, { keySerde: stringSerde, valueSerde: serdes.modelVersion }));
-  split.drift.pipe(mapValues(unwrap<DriftReport>('report'), { name: 'drift-report-records' }), to(topics.drift, { keySerde: stringSerde, valueSerde: serdes.drift }));
+  const modelVersions = split.model.pipe(mapValues(unwrap<BaselineModelVersion>('version'), { name: 'baseline-model-versions' }));
+  modelVersions.pipe(to(topics.baselines, { keySerde: stringSerde, valueSerde: serdes.modelVersion }));
+  const driftReports = split.drift.pipe(mapValues(unwrap<DriftReport>('report'), { name: 'drift-report-records' }));
+  driftReports.pipe(to(topics.drift, { keySerde: stringSerde, valueSerde: serdes.drift }));
 
-  events.pipe(dailyCardinality({ name: 'cardinality', graceMs: options.cardinalityGraceMs, persistent }), to(topics.cardinality, { keySerde: stringSerde, valueSerde: serdes.cardinality }));
+  const cardinality = events.pipe(dailyCardinality({ name: 'cardinality', graceMs: options.cardinalityGraceMs, persistent }));
+  cardinality.pipe(to(topics.cardinality, { keySerde: stringSerde, valueSerde: serdes.cardinality }));
 
   const sampled = options.sampling === false ? undefined : events.pipe(adaptiveSample({ budget: 1000, slowMs: 1000, errorStatus, ...options.sampling }));
   sampled?.pipe(to(topics.sampledEvents, { keySerde: stringSerde, valueSerde: serdes.sampledEvent }));
+  if (clickhouse) {
+    modelVersions.pipe(toClickHouse(clickhouseTables.baselines, clickhouse));
+    driftReports.pipe(toClickHouse(clickhouseTables.driftReports, clickhouse));
+    cardinality.pipe(toClickHouse(clickhouseTables.cardinality, clickhouse));
+    sampled?.pipe(toClickHouse(clickhouseTables.wideEvents, clickhouse));
+  }
 
   if (options.alerting !== false) {
     const windowMs = options.baselines?.windowMs ?? 5 * MINUTE;
-    addAlerting(
+    const alerts = addAlerting(
       builder,
       // Only forecasts with their actual are scored; the next-window forecasts stay off the repartition topic.
       { predictions: predictions.pipe(filter((_k, p) => p.actual !== null, { name: 'alert-closed-forecasts' })), events: sampled, deployments, knownEvents },
@@ -246,13 +272,20 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
         serdes: { alert: serdes.alert, anomaly: serdes.anomaly, feedback: serdes.alertFeedback, quality: serdes.alertQuality, knownEvent: serdes.knownEvent },
       },
     );
+    if (clickhouse) alerts.pipe(toClickHouse(clickhouseTables.alerts, clickhouse));
   }
   return builder.build();
 }
 
-/** `weir run observability/observability-topology.ts`: the topology with its defaults (JSON values). */
-export default function observabilityTopology(): Topology {
-  return buildObservabilityTopology();
+/**
+ * `weir run observability/observability-topology.ts`: the topology with its defaults (JSON values),
+ * sinking into ClickHouse as well when CLICKHOUSE_URL is set (database CLICKHOUSE_DATABASE, default `weir`).
+ */
+export default async function observabilityTopology(): Promise<Topology> {
+  const url = process.env.CLICKHOUSE_URL;
+  if (!url) return buildObservabilityTopology();
+  const connection = await ClickHouseConnection.open({ url, database: process.env.CLICKHOUSE_DATABASE });
+  return buildObservabilityTopology({ clickhouse: { connection } });
 }
 
 function toRollup(key: Windowed<string>, stats: RollupStats, resolution: string): Rollup {

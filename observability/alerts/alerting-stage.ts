@@ -72,7 +72,8 @@ function unwrap<T>(field: 'alert' | 'anomaly' | 'event' | 'quality' | 'change'):
   return (value) => (value as unknown as Record<string, T>)[field]!;
 }
 
-export function addAlerting(builder: StreamsBuilder, inputs: AlertingInputs, options: AlertingOptions = {}): void {
+/** Adds the alerting stage; returns the stream of alert records (also written to the alerts topic). */
+export function addAlerting(builder: StreamsBuilder, inputs: AlertingInputs, options: AlertingOptions = {}): KStream<string, Alert> {
   const topics: AlertingTopics = { ...ALERTING_TOPICS, ...options.topics };
   const serdes: AlertingSerdes = {
     alert: jsonSerde<Alert>(),
@@ -109,4 +110,5 @@ export function addAlerting(builder: StreamsBuilder, inputs: AlertingInputs, opt
   split.incident.pipe(mapValues(unwrap<KnownEvent>('event'), { name: 'incident-records' }), to(topics.knownEvents, { keySerde: stringSerde, valueSerde: serdes.knownEvent }));
   split.quality.pipe(mapValues(unwrap<AlertQuality>('quality'), { name: 'alert-quality-records' }), to(topics.quality, { keySerde: stringSerde, valueSerde: serdes.quality }));
   split.threshold.pipe(mapValues(unwrap<ThresholdChange>('change'), { name: 'alert-threshold-records' }), to(topics.thresholds, { keySerde: stringSerde, valueSerde: jsonSerde<ThresholdChange>() }));
+  return alerts;
 }
