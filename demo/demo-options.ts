@@ -16,7 +16,7 @@ export interface DemoOptions {
 }
 
 export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
-  // 12 services over a week keep about 10 spans per service and 5-minute window: sparser traffic
+  // 12 services over a week give about 16 spans per service and 5-minute window: sparser traffic
   // makes the baselines' bands too wide for alerts to mean much (24 services: 1 of 4 incidents).
   events: 400_000,
   speed: 'max',
