@@ -5,6 +5,7 @@
  * correlated alerts, cardinality, sampling), whose outputs the demo reads back from their topics.
  */
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { toRollup } from '../observability/rollup-record';
 import { StreamsBuilder } from '../topology/streams-builder';
 import { tumbling } from '../topology/windows';
 import type { Topology } from '../topology/topology';
@@ -69,7 +70,7 @@ export function buildRollupTopology(options: RollupTopologyOptions): DemoTopolog
         persistent: options.persistent ?? false,
       }),
       toStream(),
-      map((key: Windowed<string>, stats: RollupStats) => ({ key: key.key, value: toRollup(key, stats) }), { name: 'rollup-1m-records' }),
+      map((key: Windowed<string>, stats: RollupStats) => ({ key: key.key, value: toRollup(key, stats, '1m') }), { name: 'rollup-1m-records' }),
       peek((_key, rollup: Rollup) => onRollup?.(rollup)),
       to(ROLLUP_TOPIC, { keySerde: stringSerde, valueSerde: rollupSerde(options.registry) }),
     );
@@ -101,23 +102,3 @@ export function buildDemoTopology(options: DemoTopologyOptions): DemoTopology {
   return { name: 'observability: rollups 1m/5m/1h, baselines with model registry and drift, correlated alerts, cardinality, adaptive sampling', topology };
 }
 
-function toRollup(key: Windowed<string>, stats: RollupStats): Rollup {
-  const bar = key.key.indexOf('|');
-  return {
-    service: key.key.slice(0, bar),
-    operation: key.key.slice(bar + 1),
-    window_start: key.start,
-    window_end: key.end,
-    resolution: '1m',
-    count: stats.count,
-    error_count: stats.error_count,
-    duration_sum: stats.sum,
-    duration_min: stats.min,
-    duration_max: stats.max,
-    duration_mean: stats.mean,
-    p50: stats.p50,
-    p95: stats.p95,
-    p99: stats.p99,
-    digest: stats.digest,
-  };
-}

@@ -21,6 +21,7 @@
 import { toClickHouse, type ToClickHouseOptions } from '../operators/to-clickhouse';
 import * as clickhouseTables from '../sinks/clickhouse/schema';
 import { ClickHouseConnection } from '../sinks/clickhouse/connection';
+import { toRollup } from './rollup-record';
 import { StreamsBuilder } from '../topology/streams-builder';
 import { tumbling } from '../topology/windows';
 import type { Topology } from '../topology/topology';
@@ -288,26 +289,6 @@ export default async function observabilityTopology(): Promise<Topology> {
   return buildObservabilityTopology({ clickhouse: { connection } });
 }
 
-function toRollup(key: Windowed<string>, stats: RollupStats, resolution: string): Rollup {
-  const bar = key.key.indexOf('|');
-  return {
-    service: bar < 0 ? key.key : key.key.slice(0, bar),
-    operation: bar < 0 ? '' : key.key.slice(bar + 1),
-    window_start: key.start,
-    window_end: key.end,
-    resolution,
-    count: stats.count,
-    error_count: stats.error_count,
-    duration_sum: stats.sum,
-    duration_min: stats.min,
-    duration_max: stats.max,
-    duration_mean: stats.mean,
-    p50: stats.p50,
-    p95: stats.p95,
-    p99: stats.p99,
-    digest: stats.digest,
-  };
-}
 
 function unwrap<T>(field: 'prediction' | 'version' | 'report') {
   return (o: BaselineOutput): T => (o as unknown as Record<string, T>)[field];

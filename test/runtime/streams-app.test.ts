@@ -18,8 +18,8 @@ import { StreamsApp } from '../../runtime/streams-app';
 import { EmbeddedLog } from '../../runtime/embedded';
 import { silentLogger, createLogger } from '../../runtime/logger';
 const debugLogger = process.env.WEIR_TEST_LOG ? createLogger({ level: 'info' }) : silentLogger;
-import type { CommitLog, CommitUnit, LogClient } from '../../runtime/log';
 import type { Windowed } from '../../state/window-store';
+import { crashingAtCommit } from '../../testing/crashing-commit-log';
 
 interface Event { user: string; ts: number }
 const windowedSerde = jsonSerde<Windowed<string>>();
@@ -93,31 +93,6 @@ test('on the embedded log with 4 partitions and a repartition, final counts equa
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Wraps a log so that the Nth commit crashes the process after stores were flushed but before the commit lands. */
-function crashingAtCommit(log: EmbeddedLog, nth: number): LogClient {
-  let commits = 0;
-  return new Proxy(log, {
-    get(target, prop, receiver) {
-      if (prop !== 'commitLog') return Reflect.get(target, prop, receiver);
-      return async (options: Parameters<LogClient['commitLog']>[0]) => {
-        const inner = await target.commitLog(options);
-        const wrapped: CommitLog = {
-          guarantee: inner.guarantee,
-          send: (r) => inner.send(r),
-          close: () => inner.close(),
-          commit: async (unit: CommitUnit) => {
-            if (++commits === nth) {
-              target.crash();
-              throw new Error('simulated crash between store flush and offset commit');
-            }
-            return inner.commit(unit);
-          },
-        };
-        return wrapped;
-      };
-    },
-  });
-}
 
 for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
   test(`${guarantee}: a crash between store flush and offset commit, then a restart, gives the crash-free results`, async () => {

@@ -13,6 +13,7 @@ import { toStream } from '../../../operators/to-stream';
 import { mapValues } from '../../../operators/map-values';
 import { toClickHouse } from '../../../operators/to-clickhouse';
 import { tumbling } from '../../../topology/windows';
+import { toRollup } from '../../../observability/rollup-record';
 import { rollups1m, wideEvents, ERROR_STATUS_FROM } from '../../../sinks/clickhouse/schema';
 import type { ClickHouseConnection } from '../../../sinks/clickhouse/connection';
 import type { BatchingSinkOptions } from '../../../sinks/clickhouse/batching-sink';
@@ -20,7 +21,6 @@ import type { Topology } from '../../../topology/topology';
 import type { Windowed } from '../../../state/window-store';
 import type { RollupStats } from '../../../operators/rollup-aggregator';
 import type { WideEvent } from '../../../schemas/wide-event';
-import type { Rollup } from '../../../schemas/rollup';
 
 export const INPUT_TOPIC = 'wide-events';
 
@@ -32,14 +32,6 @@ export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
-function toRollup(stats: RollupStats, key: Windowed<string>): Rollup {
-  const [service, operation] = key.key.split('|') as [string, string];
-  return {
-    service, operation, window_start: key.start, window_end: key.end, resolution: '1m',
-    count: stats.count, error_count: stats.error_count, duration_sum: stats.sum, duration_min: stats.min, duration_max: stats.max,
-    duration_mean: stats.mean, p50: stats.p50, p95: stats.p95, p99: stats.p99, digest: stats.digest,
-  };
-}
 
 export function clickhouseTopology(connection: ClickHouseConnection, sink: BatchingSinkOptions = {}): Topology {
   const builder = new StreamsBuilder();
@@ -52,7 +44,7 @@ export function clickhouseTopology(connection: ClickHouseConnection, sink: Batch
       value: (e) => e.duration_ms, isError: (e) => e.status_code >= ERROR_STATUS_FROM,
     }),
     toStream(),
-    mapValues(toRollup),
+    mapValues((stats: RollupStats, key: Windowed<string>) => toRollup(key, stats, '1m')),
     toClickHouse(rollups1m, { connection, ...sink }),
   );
   return builder.build();

@@ -8,8 +8,8 @@ import { nabTopology, produceNabSeries, readNabScores, streamNabSeries, type Nab
 import { StreamsApp } from '../../../../runtime/streams-app';
 import { EmbeddedLog } from '../../../../runtime/embedded';
 import { silentLogger } from '../../../../runtime/logger';
-import type { CommitLog, CommitUnit, LogClient } from '../../../../runtime/log';
 import { syntheticSeries } from './synthetic-series';
+import { crashingAtCommit } from '../../../../testing/crashing-commit-log';
 
 /** The reference: one detector per series, fed the points in a plain loop. */
 function loopScores(series: readonly NabSeriesPoints[]): Map<string, number[]> {
@@ -29,31 +29,6 @@ test('through a StreamsApp on the embedded log, the anomaly scores equal the pla
   assert.equal(engine.processed, series.reduce((n, s) => n + s.values.length, 0));
 });
 
-/** Wraps a log so that its Nth commit crashes the process after stores were flushed, before the commit lands. */
-function crashingAtCommit(log: EmbeddedLog, nth: number): LogClient {
-  let commits = 0;
-  return new Proxy(log, {
-    get(target, prop, receiver) {
-      if (prop !== 'commitLog') return Reflect.get(target, prop, receiver);
-      return async (options: Parameters<LogClient['commitLog']>[0]) => {
-        const inner = await target.commitLog(options);
-        const wrapped: CommitLog = {
-          guarantee: inner.guarantee,
-          send: (r) => inner.send(r),
-          close: () => inner.close(),
-          commit: async (unit: CommitUnit) => {
-            if (++commits === nth) {
-              target.crash();
-              throw new Error('simulated crash between store flush and offset commit');
-            }
-            return inner.commit(unit);
-          },
-        };
-        return wrapped;
-      };
-    },
-  });
-}
 
 test('exactly_once: after a crash mid-series, a restarted app restores the detectors from the changelog and scores the rest identically', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'weir-nab-crash-'));
