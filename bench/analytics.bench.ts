@@ -50,15 +50,7 @@ async function run(analytics: boolean, durationMs: number): Promise<BenchResult>
     ]);
     const producer = await createAvroProducer<WideEvent>({ log, registry, topic: T.events, schema: avroSchema('wide-event'), key: (e) => `${e.service}|${e.operation}` });
     const generator = new TrafficGenerator({ seed: 1, events: EVENTS, start: Date.UTC(2026, 0, 6, 12), durationMs, services: 200, operationsPerService: 20 });
-    let batch: WideEvent[] = [];
-    for (const event of generator.events()) {
-      batch.push(event);
-      if (batch.length === 10_000) {
-        await producer.send(batch);
-        batch = [];
-      }
-    }
-    await producer.send(batch);
+    await producer.sendAll(generator.events());
     await producer.close();
     const topology = buildObservabilityTopology({
       analytics,

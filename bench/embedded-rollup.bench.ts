@@ -76,15 +76,7 @@ export async function measure(
     ]);
     const producer = await createAvroProducer<WideEvent>({ log, registry, topic: TOPICS.events, schema: avroSchema('wide-event'), key: eventKey });
     const generator = new TrafficGenerator({ seed: 1, events: EVENTS, start: Date.UTC(2026, 0, 6, 14), ...shape });
-    let batch: WideEvent[] = [];
-    for (const event of generator.events()) {
-      batch.push(event);
-      if (batch.length === 10_000) {
-        await producer.send(batch);
-        batch = [];
-      }
-    }
-    await producer.send(batch);
+    await producer.sendAll(generator.events());
     await producer.close();
     const topology = await topologyFor(registry);
     const app = new StreamsApp(topology, { applicationId: 'bench', stateDir }, log, { logger: silentLogger });

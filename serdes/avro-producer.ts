@@ -90,6 +90,22 @@ export class AvroProducer<T> {
     await this.commitLog.send(records);
   }
 
+  /** Sends a stream of values (a generator's 1M events) in batches of `batchSize`, never holding more in memory; returns how many. */
+  async sendAll(values: Iterable<T>, batchSize = 10_000): Promise<number> {
+    let batch: T[] = [];
+    let sent = 0;
+    for (const value of values) {
+      batch.push(value);
+      if (batch.length === batchSize) {
+        await this.send(batch);
+        sent += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.send(batch);
+    return sent + batch.length;
+  }
+
   async close(): Promise<void> {
     await this.commitLog.close();
   }

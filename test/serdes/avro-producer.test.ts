@@ -55,3 +55,20 @@ test('createAvroProducer publishes Confluent wire-format records keyed and times
     await server.close();
   }
 });
+
+test('sendAll sends an iterable in batches, in order, and returns the count', async () => {
+  const server = await startSchemaRegistry({ store: new MemorySchemaStore(), port: 0 });
+  const log = new EmbeddedLog();
+  try {
+    await log.admin().createTopics([{ name: 'wide-events', partitions: 1 }]);
+    const producer = await createAvroProducer<WideEvent>({ log, registry: new SchemaRegistry({ host: server.url }), topic: 'wide-events', schema: avroSchema('wide-event') });
+    function* events() {
+      for (let i = 0; i < 25; i++) yield wideEvent(i);
+    }
+    assert.equal(await producer.sendAll(events(), 10), 25);
+    await producer.close();
+    assert.deepEqual(log.records('wide-events').map((r) => r.timestamp), Array.from({ length: 25 }, (_, i) => wideEvent(i).timestamp));
+  } finally {
+    await server.close();
+  }
+});
