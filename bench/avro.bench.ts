@@ -9,9 +9,9 @@ import { startSchemaRegistry } from '../registry/registry-server';
 import { MemorySchemaStore } from '../registry/schema-store';
 import { avroSchema } from '../schemas/avro-schemas';
 import type { WideEvent } from '../schemas/wide-event';
-import { avroSerde } from '../serdes/avro-serde';
+import { avroSerde } from '../avro/avro-serde';
 import { jsonSerde } from '../serdes/json-serde';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import type { BenchResult } from './bench-result';
 
 const EVENTS = 200_000;

@@ -11,7 +11,7 @@ import { ClickHouseBatchingSink } from '../sinks/clickhouse/batching-sink';
 import { migrate } from '../sinks/clickhouse/migrate';
 import { wideEvents } from '../sinks/clickhouse/schema';
 import { EmbeddedLog } from '../runtime/embedded';
-import { createInput, produce, PipelineRun } from '../test/integration/clickhouse/run-pipeline';
+import { createInput, produce, PipelineRun } from '../workloads/clickhouse-pipeline-run';
 import type { WideEvent } from '../schemas/wide-event';
 
 const EVENTS = 200_000;

@@ -15,7 +15,7 @@ import { StreamsApp } from '../runtime/streams-app';
 import { silentLogger } from '../runtime/logger';
 import { startSchemaRegistry } from '../registry/registry-server';
 import { MemorySchemaStore } from '../registry/schema-store';
-import { createAvroProducer } from '../serdes/avro-producer';
+import { createAvroProducer } from '../avro/avro-producer';
 import { avroSchema } from '../schemas/avro-schemas';
 import type { WideEvent } from '../schemas/wide-event';
 import type { Topology } from '../topology/topology';

@@ -19,8 +19,8 @@ import { KafkaLog } from '../runtime/kafka/kafka-log';
 import { StreamsApp } from '../runtime/streams-app';
 import { createLogger, silentLogger, type Logger } from '../runtime/logger';
 import type { ProcessingGuarantee } from '../runtime/log';
-import rollupTopology from '../test/integration/kafka/rollup-topology';
-import { committedInput, produce, traffic } from '../test/integration/kafka/replicas';
+import rollupTopology from '../workloads/rollup-topology';
+import { committedInput, produce, traffic } from '../workloads/replicas';
 import type { BenchResult } from './bench-result';
 
 const EVENTS = Number(process.env.WEIR_BENCH_EVENTS ?? 300_000);

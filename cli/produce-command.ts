@@ -11,7 +11,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { isWeirError } from '../errors/weir-error';
 import type { LogClient } from '../runtime/log';
 import { readAvroSchemaFile } from '../schemas/avro-schemas';
-import { createAvroProducer } from '../serdes/avro-producer';
+import { createAvroProducer } from '../avro/avro-producer';
 
 export const summary = 'publish NDJSON records from stdin to a topic as Confluent wire-format Avro (--topic, --schema)';
 

@@ -5,7 +5,7 @@
  */
 import type { Alert } from '../schemas/alert';
 import type { GroundTruth } from '../generator';
-import { isRaised, scoreAlerts } from '../bench/eval/scenarios/score-alerts';
+import { isRaised, scoreAlerts } from '../generator/score-alerts';
 
 /** The baselines' (and so the alerts') window. */
 const WINDOW_MS = 5 * 60_000;

@@ -5,20 +5,20 @@
  * correlated alerts, cardinality, sampling), whose outputs the demo reads back from their topics.
  */
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { toRollup } from '../observability/rollup-record';
+import { toRollup } from '../observability/rollup/rollup-record';
 import { StreamsBuilder } from '../topology/streams-builder';
 import { tumbling } from '../topology/windows';
 import type { Topology } from '../topology/topology';
 import { stringSerde } from '../serdes/string-serde';
-import { avroSerde } from '../serdes/avro-serde';
+import { avroSerde } from '../avro/avro-serde';
 import { avroSchema } from '../schemas/avro-schemas';
 import { groupByKey } from '../operators/group-by-key';
-import { windowedRollup } from '../operators/windowed-rollup';
+import { windowedRollup } from '../observability/rollup/windowed-rollup';
 import { toStream } from '../operators/to-stream';
 import { map } from '../operators/map';
 import { peek } from '../operators/peek';
 import { to } from '../operators/to';
-import type { RollupStats } from '../operators/rollup-aggregator';
+import type { RollupStats } from '../observability/rollup/rollup-aggregator';
 import type { Windowed } from '../state/window-store';
 import { buildObservabilityTopology, OBSERVABILITY_TOPICS } from '../observability/observability-topology';
 import type { WideEvent } from '../schemas/wide-event';

@@ -13,7 +13,7 @@ import { EmbeddedLog } from '../runtime/embedded';
 import { StreamsApp } from '../runtime/streams-app';
 import { startSchemaRegistry } from '../registry/registry-server';
 import { MemorySchemaStore } from '../registry/schema-store';
-import { avroSerde } from '../serdes/avro-serde';
+import { avroSerde } from '../avro/avro-serde';
 import { jsonSerde } from '../serdes/json-serde';
 import { avroSchema } from '../schemas/avro-schemas';
 import { isWeirError } from '../errors/weir-error';

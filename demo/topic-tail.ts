@@ -4,7 +4,7 @@
  * (registry lookups once per batch). The demo polls it to show rollups and alerts as they land.
  */
 import type { LogClient, PartitionReader } from '../runtime/log';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 
 export class TopicTail<V> {
   private readonly positions: number[] = [];

@@ -6,7 +6,7 @@
  */
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { LogClient } from '../runtime/log';
-import { createAvroProducer, type AvroProducer } from '../serdes/avro-producer';
+import { createAvroProducer, type AvroProducer } from '../avro/avro-producer';
 import { avroSchema } from '../schemas/avro-schemas';
 import type { WideEvent } from '../schemas/wide-event';
 import type { Deployment } from '../schemas/deployment';

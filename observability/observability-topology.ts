@@ -18,21 +18,21 @@
  * Events must be keyed by `service|operation` (the rollup key), so rollups need no repartition.
  * With `analytics: false` only the rollups are built (the benchmark's baseline).
  */
-import { toClickHouse, type ToClickHouseOptions } from '../operators/to-clickhouse';
+import { toClickHouse, type ToClickHouseOptions } from '../sinks/clickhouse/to-clickhouse';
 import * as clickhouseTables from '../sinks/clickhouse/schema';
 import { ClickHouseConnection } from '../sinks/clickhouse/connection';
-import { toRollup } from './rollup-record';
+import { toRollup } from './rollup/rollup-record';
 import { StreamsBuilder } from '../topology/streams-builder';
 import { tumbling } from '../topology/windows';
 import type { Topology } from '../topology/topology';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import type { KStream } from '../topology/kstream';
 import { repartitionIfRequired } from '../topology/repartition';
 import type { Windowed } from '../state/window-store';
 import { jsonSerde } from '../serdes/json-serde';
 import { stringSerde } from '../serdes/string-serde';
 import { groupByKey } from '../operators/group-by-key';
-import { windowedRollup } from '../operators/windowed-rollup';
+import { windowedRollup } from './rollup/windowed-rollup';
 import { toStream } from '../operators/to-stream';
 import { map } from '../operators/map';
 import { merge } from '../operators/merge';
@@ -40,11 +40,11 @@ import { to } from '../operators/to';
 import { branch } from '../operators/branch';
 import { mapValues } from '../operators/map-values';
 import { peek } from '../operators/peek';
-import { mergeRollups } from '../operators/merge-rollups';
-import { learnBaselines, type LearnBaselinesOptions } from '../operators/learn-baselines';
-import { dailyCardinality } from '../operators/daily-cardinality';
-import { adaptiveSample } from '../operators/adaptive-sample';
-import type { RollupStats } from '../operators/rollup-aggregator';
+import { mergeRollups } from './rollup/merge-rollups';
+import { learnBaselines, type LearnBaselinesOptions } from './baseline/learn-baselines';
+import { dailyCardinality } from './cardinality/daily-cardinality-operator';
+import { adaptiveSample } from './sampling/adaptive-sample';
+import type { RollupStats } from './rollup/rollup-aggregator';
 import type { AdaptiveSamplerOptions } from './sampling/adaptive-sampler';
 import type { BaselineInput, BaselineOutput } from './baseline/baseline-input';
 import type { BaselinePrediction } from './baseline/baseline-prediction';

@@ -1,6 +1,6 @@
 import { KGroupedStream } from '../topology/kgrouped-stream';
 import { KStream } from '../topology/kstream';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 
 export interface GroupedOptions<K, V> {
   /** Serdes for the repartition topic, if one is needed. */

@@ -1,4 +1,4 @@
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import type { KStream } from '../topology/kstream';
 import type { Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';

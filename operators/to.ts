@@ -1,6 +1,6 @@
 import { jsonSerde } from '../serdes/json-serde';
 import type { KStream } from '../topology/kstream';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 
 export interface ToOptions<K, V> {
   readonly keySerde?: Serde<K>;

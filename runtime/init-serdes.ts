@@ -1,5 +1,5 @@
 import type { Topology } from '../topology/topology';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import { WeirError } from '../errors/weir-error';
 
 /** Runs `init()` of every serde used by a source or sink, once each (schema registration), before any record moves. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: type check, then every test under test/ with node's built-in runner. Integration tests
+# `npm test`: type check and dependency check, build, then every test under test/ with node's built-in runner. Integration tests
 # need Kafka and ClickHouse: when KAFKA_BROKERS / CLICKHOUSE_URL are unset, this script starts local
 # ones with scripts/kafka.sh and scripts/clickhouse.sh (installing them if missing) and stops them
 # after. If one cannot be started, its tests skip with a message, unless CI=true, where that is a failure.
@@ -35,8 +35,10 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund >&2 || { say "npm install failed"; exit 1; }
 fi
 
-say "type check (tsc --noEmit)"
-npx tsc --noEmit -p . || { say "type check failed"; exit 1; }
+say "type check of every project and the dependency rules (npm run check)"
+npm run --silent check || { say "type check or dependency check failed"; exit 1; }
+say "build dist/ (npm run build)"
+npm run --silent build || { say "build failed"; exit 1; }
 
 start_service kafka KAFKA_BROKERS
 start_service clickhouse CLICKHOUSE_URL

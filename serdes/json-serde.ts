@@ -1,4 +1,4 @@
-import type { Serde } from '../topology/serde';
+import type { Serde } from './serde';
 import { WeirError } from '../errors/weir-error';
 
 /** JSON values as UTF-8 bytes; the embedded demo's default serde. */

@@ -1,4 +1,4 @@
-import type { Serde } from '../topology/serde';
+import type { Serde } from './serde';
 
 /** UTF-8 strings; null stays null (a tombstone or a record without a key). */
 export const stringSerde: Serde<string> = {

@@ -11,7 +11,7 @@
  * ```
  */
 import { WeirError } from '../errors/weir-error';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import type { KeyValueStore } from './key-value-store';
 import type { StoreSupplier } from './state-store';
 import type { WindowStore } from './window-store';

@@ -1,4 +1,4 @@
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import type { LogHeaders, ProducedRecord } from '../runtime/log';
 import type { TopologyTestDriver } from './topology-test-driver';
 

@@ -16,7 +16,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Serde } from '../topology/serde';
+import type { Serde } from '../serdes/serde';
 import type { Topology } from '../topology/topology';
 import type { KeyValueStore } from '../state/key-value-store';
 import type { WindowStore } from '../state/window-store';

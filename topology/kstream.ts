@@ -1,7 +1,7 @@
 import { Pipeable } from './pipeable';
 import type { TopologyGraph } from './topology-graph';
 import type { ProcessorSupplier } from './processor';
-import type { Serde } from './serde';
+import type { Serde } from '../serdes/serde';
 
 /** Serdes known for the records flowing out of a node; operators that change types drop them. */
 export interface StreamSerdes<K, V> {

@@ -1,6 +1,6 @@
 import { jsonSerde } from '../serdes/json-serde';
 import { KStream } from './kstream';
-import type { Serde } from './serde';
+import type { Serde } from '../serdes/serde';
 
 const recordTimestamp = (_k: unknown, _v: unknown, ts: number) => ts;
 

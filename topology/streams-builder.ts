@@ -2,7 +2,7 @@ import { TopologyGraph, type TimestampExtractor } from './topology-graph';
 import { KStream } from './kstream';
 import { KTable } from './ktable';
 import { Topology } from './topology';
-import type { Serde } from './serde';
+import type { Serde } from '../serdes/serde';
 import type { StreamRecord } from './record';
 import type { Processor, ProcessorContext } from './processor';
 import type { KeyValueStore } from '../state/key-value-store';

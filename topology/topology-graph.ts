@@ -3,7 +3,7 @@
  * internal topics they need. `describe()`, validation and the runtime all read this one graph;
  * nothing in it runs until a runtime instantiates processors from their suppliers.
  */
-import type { Serde } from './serde';
+import type { Serde } from '../serdes/serde';
 import type { ProcessorSupplier } from './processor';
 import type { StoreSupplier } from '../state/state-store';
 

@@ -11,7 +11,7 @@
  */
 import type { StreamsBuilder } from '../../topology/streams-builder';
 import type { KStream } from '../../topology/kstream';
-import type { Serde } from '../../topology/serde';
+import type { Serde } from '../../serdes/serde';
 import { repartitionIfRequired } from '../../topology/repartition';
 import { jsonSerde } from '../../serdes/json-serde';
 import { stringSerde } from '../../serdes/string-serde';

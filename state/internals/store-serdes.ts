@@ -1,5 +1,5 @@
 import { WeirError } from '../../errors/weir-error';
-import type { Serde } from '../../topology/serde';
+import type { Serde } from '../../serdes/serde';
 import { stringSerde } from '../../serdes/string-serde';
 import { type BytesKey, fromBytesKey, toBytesKey } from './bytes';
 

@@ -5,11 +5,11 @@ import { TrafficGenerator } from '../../generator';
 import { TopologyTestDriver } from '../../testing/topology-test-driver';
 import { startSchemaRegistry } from '../../registry/registry-server';
 import { MemorySchemaStore } from '../../registry/schema-store';
-import { avroSerde } from '../../serdes/avro-serde';
+import { avroSerde } from '../../avro/avro-serde';
 import { avroSchema } from '../../schemas/avro-schemas';
 import type { WideEvent } from '../../schemas/wide-event';
 import type { Rollup } from '../../schemas/rollup';
-import type { Serde } from '../../topology/serde';
+import type { Serde } from '../../serdes/serde';
 import { buildRollupTopology, ROLLUP_TOPIC } from '../../demo/demo-topology';
 import { TOPICS, eventKey } from '../../demo/traffic-publisher';
 

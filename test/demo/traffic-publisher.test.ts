@@ -5,7 +5,7 @@ import { TrafficGenerator, standardWeek } from '../../generator';
 import { EmbeddedLog } from '../../runtime/embedded';
 import { startSchemaRegistry } from '../../registry/registry-server';
 import { MemorySchemaStore } from '../../registry/schema-store';
-import { avroSerde } from '../../serdes/avro-serde';
+import { avroSerde } from '../../avro/avro-serde';
 import { avroSchema } from '../../schemas/avro-schemas';
 import type { WideEvent } from '../../schemas/wide-event';
 import type { Deployment } from '../../schemas/deployment';

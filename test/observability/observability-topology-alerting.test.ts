@@ -6,11 +6,11 @@ import { buildObservabilityTopology, OBSERVABILITY_TOPICS as T } from '../../obs
 import { TopologyTestDriver } from '../../testing/topology-test-driver';
 import { startSchemaRegistry } from '../../registry/registry-server';
 import { MemorySchemaStore } from '../../registry/schema-store';
-import { avroSerde } from '../../serdes/avro-serde';
+import { avroSerde } from '../../avro/avro-serde';
 import { avroSchema } from '../../schemas/avro-schemas';
 import { jsonSerde } from '../../serdes/json-serde';
 import { stringSerde } from '../../serdes/string-serde';
-import type { Serde } from '../../topology/serde';
+import type { Serde } from '../../serdes/serde';
 import type { WideEvent } from '../../schemas/wide-event';
 import type { Alert } from '../../schemas/alert';
 import type { AlertFeedback } from '../../schemas/alert-feedback';

@@ -6,7 +6,7 @@ import type { ChangelogEntry } from '../../state/state-store';
 import { stringSerde } from '../../serdes/string-serde';
 import { jsonSerde } from '../../serdes/json-serde';
 import { isWeirError } from '../../errors/weir-error';
-import type { Serde } from '../../topology/serde';
+import type { Serde } from '../../serdes/serde';
 import { STORE_VARIANTS, type StoreVariant, seededRandom, withStateDir } from './store-variants';
 
 const TASK = '0_0';

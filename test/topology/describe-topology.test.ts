@@ -6,7 +6,7 @@ import { stringSerde } from '../../serdes/string-serde';
 import { jsonSerde } from '../../serdes/json-serde';
 import { filter } from '../../operators/filter';
 import { groupBy } from '../../operators/group-by';
-import { windowedRollup } from '../../operators/windowed-rollup';
+import { windowedRollup } from '../../observability/rollup/windowed-rollup';
 import { toStream } from '../../operators/to-stream';
 import { to } from '../../operators/to';
 

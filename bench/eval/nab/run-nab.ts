@@ -3,7 +3,7 @@
  * embedded log, `detectNabAnomalies`), write NAB result files, score every profile.
  */
 import { loadNabCorpus } from './corpus';
-import type { NabDetectorOptions } from './detector';
+import type { NabDetectorOptions } from '../../../observability/anomaly/nab-detector';
 import { streamNabSeries } from './stream-nab';
 import { writeNabResults } from './results';
 import { scoreByGroup, scoreDetector, type ProfileScore } from './scorer';

@@ -18,7 +18,7 @@ import { StreamsApp } from '../../../runtime/streams-app';
 import { EmbeddedLog } from '../../../runtime/embedded';
 import { createLogger, type Logger } from '../../../runtime/logger';
 import type { StreamsConfigInput } from '../../../runtime/streams-config';
-import { detectNabAnomalies, type NabDetectionOptions, type NabPoint, type NabScore } from './detector-processor';
+import { detectNabAnomalies, type NabDetectionOptions, type NabPoint, type NabScore } from '../../../observability/anomaly/detect-nab-anomalies';
 
 export const NAB_POINTS_TOPIC = 'nab-points';
 export const NAB_SCORES_TOPIC = 'nab-scores';

@@ -17,7 +17,7 @@ import type { Alert } from '../../../schemas/alert';
 import type { KnownEvent } from '../../../schemas/known-event';
 import type { Deployment } from '../../../schemas/deployment';
 import { EVAL_DAYS, evalScenarios } from './eval-plan';
-import { scoreAlerts, type AlertScore } from './score-alerts';
+import { scoreAlerts, type AlertScore } from '../../../generator/score-alerts';
 
 const START = Date.UTC(2026, 0, 5);
 const DAY = 86_400_000;

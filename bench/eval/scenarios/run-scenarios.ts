@@ -13,7 +13,7 @@ import { AlertEngine } from '../../../observability/alerts/alert-engine';
 import type { AlertConfigInput } from '../../../observability/alerts/alert-config';
 import type { CorrelatedDecision } from '../../../observability/alerts/correlator';
 import { EVAL_DAYS, evalScenarios } from './eval-plan';
-import { scoreAlerts, type AlertScore } from './score-alerts';
+import { scoreAlerts, type AlertScore } from '../../../generator/score-alerts';
 import { WindowMetrics } from './window-metrics';
 
 export interface ScenarioRunOptions {

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { clickhouseUrl } from './clickhouse-server';
-import { createInput, produce, PipelineRun } from './run-pipeline';
+import { createInput, produce, PipelineRun } from '../../../workloads/clickhouse-pipeline-run';
 import { ClickHouseConnection } from '../../../sinks/clickhouse/connection';
 import { migrate } from '../../../sinks/clickhouse/migrate';
 import { EmbeddedLog } from '../../../runtime/embedded';

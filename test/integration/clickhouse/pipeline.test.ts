@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clickhouseUrl, freshDatabase } from './clickhouse-server';
-import { createInput, produce, PipelineRun } from './run-pipeline';
-import { nearestRank } from './clickhouse-topology';
+import { createInput, produce, PipelineRun } from '../../../workloads/clickhouse-pipeline-run';
+import { nearestRank } from '../../../workloads/clickhouse-topology';
 import { migrate } from '../../../sinks/clickhouse/migrate';
 import { EmbeddedLog } from '../../../runtime/embedded';
 import { TrafficGenerator } from '../../../generator';

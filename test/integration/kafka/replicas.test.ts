@@ -13,7 +13,7 @@ import { silentLogger } from '../../../runtime/logger';
 import type { ProcessingGuarantee } from '../../../runtime/log';
 import { execFileSync } from 'node:child_process';
 import { eventually, kafkaBrokers, uniqueName } from './kafka-broker';
-import { committedInput, produce, readResults, startReplica, traffic, type FinalResult, type Replica, type Traffic } from './replicas';
+import { committedInput, produce, readResults, startReplica, traffic, type FinalResult, type Replica, type Traffic } from '../../../workloads/replicas';
 
 const PARTITIONS = 6;
 
