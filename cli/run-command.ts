@@ -8,6 +8,11 @@
  *
  * The topology file default-exports a function returning a Topology (or a Promise of one).
  * Without `--brokers` (nor KAFKA_BROKERS) the topology runs on the embedded log, alone.
+ *
+ *   weir run observability --config weir.yaml
+ *
+ * runs the built-in flagship pipeline as configured by the file (cli/flagship-config.ts); the
+ * environment overrides the file and the command line overrides both.
  * SIGTERM and SIGINT shut down gracefully: finish the batch, commit, leave the group.
  */
 import { parseArgs } from 'node:util';
@@ -17,15 +22,27 @@ import { createLogger, type LogLevel } from '../runtime/logger';
 import { StreamsApp } from '../runtime/streams-app';
 import type { Topology } from '../topology/topology';
 import { loadTopology } from './load-topology';
+import { loadFlagshipConfig, type FlagshipConfig } from './flagship-config';
+import { flagshipTopology } from './flagship-topology';
+
+/** `weir run observability` names the built-in flagship pipeline rather than a file. */
+const BUILT_IN = 'observability';
+
+function loadConfig(file: string | undefined): FlagshipConfig {
+  if (file === undefined) throw new Error(`weir run ${BUILT_IN} needs --config <weir.yaml> (see weir.yaml in the repository)`);
+  return loadFlagshipConfig(file);
+}
 
 export const summary = 'run a topology file as one replica of its application (--brokers, --application-id, --state-dir, --guarantee)';
 
 const USAGE = `usage: weir run <topology.ts> --application-id ID [--brokers HOST:PORT,...] [--state-dir DIR]
                 [--guarantee at_least_once|exactly_once] [--commit-interval-ms N] [--log-level debug|info|warn|error]
+       weir run observability --config weir.yaml [same options, overriding the file]
   --brokers defaults to $KAFKA_BROKERS; without either, the embedded log runs in this process`;
 
 interface RunOptions {
-  topologyFile: string;
+  /** A topology file, or the built-in flagship pipeline with its configuration. */
+  topology: { file: string } | { flagship: FlagshipConfig };
   applicationId: string;
   brokers?: string[];
   stateDir?: string;
@@ -39,15 +56,16 @@ export async function run(argv: string[]): Promise<number> {
   try {
     options = parse(argv);
   } catch (error) {
-    console.error(`weir run: ${(error as Error).message}\n${USAGE}`);
+    console.error(`weir run: ${(error as Error).message}${isWeirError(error, 'INVALID_CONFIG') ? '' : `\n${USAGE}`}`);
     return 2;
   }
   const logger = createLogger({ level: options.logLevel, fields: { pid: process.pid } });
   let topology: Topology;
+  const source = options.topology;
   try {
-    topology = await loadTopology(options.topologyFile);
+    topology = 'file' in source ? await loadTopology(source.file) : await flagshipTopology(source.flagship);
   } catch (error) {
-    logger.log('error', 'could not load the topology file', { file: options.topologyFile, error });
+    logger.log('error', 'file' in source ? 'could not load the topology file' : 'could not build the observability topology', { file: 'file' in source ? source.file : undefined, error });
     return 1;
   }
   const log = await openLog(options, logger);
@@ -109,27 +127,30 @@ function parse(argv: string[]): RunOptions {
       guarantee: { type: 'string' },
       'commit-interval-ms': { type: 'string' },
       'log-level': { type: 'string' },
+      config: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new Error('exactly one topology file is expected');
-  const applicationId = values['application-id'];
+  if (positionals.length !== 1) throw new Error('exactly one topology file (or `observability`) is expected');
+  const flagship = positionals[0] === BUILT_IN ? loadConfig(values.config) : undefined;
+  if (!flagship && values.config !== undefined) throw new Error(`--config configures the built-in pipeline: weir run ${BUILT_IN} --config ${values.config}`);
+  const applicationId = values['application-id'] ?? flagship?.application_id;
   if (!applicationId) throw new Error('--application-id is required');
-  const guarantee = values.guarantee;
+  const guarantee = values.guarantee ?? flagship?.processing_guarantee;
   if (guarantee !== undefined && guarantee !== 'at_least_once' && guarantee !== 'exactly_once') {
     throw new Error(`--guarantee must be at_least_once or exactly_once, not ${guarantee}`);
   }
   const commitInterval = values['commit-interval-ms'];
   if (commitInterval !== undefined && !(Number(commitInterval) >= 0)) throw new Error('--commit-interval-ms must be a number >= 0');
-  const logLevel = values['log-level'];
+  const logLevel = values['log-level'] ?? flagship?.log_level;
   if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error('--log-level must be debug, info, warn or error');
   const brokers = values.brokers ?? process.env.KAFKA_BROKERS;
   return {
-    topologyFile: positionals[0],
+    topology: flagship ? { flagship } : { file: positionals[0] },
     applicationId,
-    brokers: brokers ? brokers.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
-    stateDir: values['state-dir'],
+    brokers: brokers ? brokers.split(',').map((b) => b.trim()).filter(Boolean) : flagship?.kafka?.brokers,
+    stateDir: values['state-dir'] ?? flagship?.state_dir,
     guarantee,
-    commitIntervalMs: commitInterval === undefined ? undefined : Number(commitInterval),
+    commitIntervalMs: commitInterval === undefined ? flagship?.commit_interval_ms : Number(commitInterval),
     logLevel: logLevel as LogLevel | undefined,
   };
 }

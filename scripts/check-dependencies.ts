@@ -25,7 +25,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'avro', folders: ['avro', 'registry'], mayImport: ['errors', 'engine'] },
   { name: 'schemas', folders: ['schemas'], mayImport: ['errors'] },
   { name: 'clickhouse', folders: ['sinks', 'query'], mayImport: ['errors', 'engine', 'schemas'] },
-  { name: 'observability', folders: ['observability'], mayImport: ['errors', 'stats', 'engine', 'schemas', 'clickhouse'] },
+  { name: 'observability', folders: ['observability'], mayImport: ['errors', 'stats', 'engine', 'avro', 'schemas', 'clickhouse'] },
   { name: 'api', folders: ['index.ts'], mayImport: ['errors', 'engine', 'kafka', 'avro'] },
   { name: 'cli', folders: ['cli'], mayImport: ['errors', 'engine', 'kafka', 'avro', 'schemas', 'clickhouse', 'observability'] },
   { name: 'tools', folders: ['generator', 'demo', 'bench', 'workloads', 'test', 'scripts', 'examples'], mayImport: ['*'] },
