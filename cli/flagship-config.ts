@@ -2,7 +2,7 @@
  * The configuration file of the built-in flagship pipeline (`weir run observability --config
  * weir.yaml`): YAML, snake_case keys, validated at start with messages that name the option.
  * Environment variables override the file: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, CLICKHOUSE_URL,
- * CLICKHOUSE_DATABASE, WEIR_APPLICATION_ID, WEIR_STATE_DIR, WEIR_LOG_LEVEL.
+ * CLICKHOUSE_DATABASE, WEIR_APPLICATION_ID, WEIR_STATE_DIR, WEIR_LOG_LEVEL, ALERTMANAGER_URL.
  *
  * The schema is zod's: unknown keys, wrong types and missing required options are each reported
  * with their path (`input.format: ...`), all of them at once.
@@ -78,6 +78,12 @@ export const flagshipConfigSchema = z
     topics: topicsSchema.default({}),
     clickhouse: z.object({ url, database: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a ClickHouse identifier').default('weir') }).strict().optional(),
     alerts: alertsSchema.default({}),
+    delivery: z
+      .object({ alertmanager_url: url, webhook_url: url, resend_interval_ms: positiveInt, generator_url: url })
+      .partial()
+      .strict()
+      .refine((d) => d.alertmanager_url !== undefined || d.webhook_url !== undefined, { message: 'needs alertmanager_url or webhook_url' })
+      .optional(),
   })
   .strict()
   .superRefine((config, context) => {
@@ -109,6 +115,7 @@ export function validateFlagshipConfig(document: unknown, env: NodeJS.ProcessEnv
     const file = (merged.clickhouse ?? {}) as Record<string, unknown>;
     merged.clickhouse = { ...file, url: env.CLICKHOUSE_URL, ...(env.CLICKHOUSE_DATABASE ? { database: env.CLICKHOUSE_DATABASE } : {}) };
   }
+  if (env.ALERTMANAGER_URL) merged.delivery = { ...((merged.delivery ?? {}) as Record<string, unknown>), alertmanager_url: env.ALERTMANAGER_URL };
   const result = flagshipConfigSchema.safeParse(merged);
   if (result.success) return result.data;
   const problems = result.error.issues.map(describeIssue);

@@ -23,7 +23,9 @@ export function flagshipOptions(config: FlagshipConfig): ObservabilityTopologyOp
   if (config.input.format === 'otlp_proto' || config.input.format === 'otlp_json') {
     throw new WeirError('INVALID_CONFIG', `input.format ${config.input.format} is not wired into the flagship yet`, { option: 'input.format' });
   }
-  return { topics, serdes, alerting: { config: alertConfigOf(config.alerts) } };
+  const d = config.delivery;
+  const delivery = d ? { alertmanagerUrl: d.alertmanager_url, webhookUrl: d.webhook_url, resendIntervalMs: d.resend_interval_ms, generatorUrl: d.generator_url } : undefined;
+  return { topics, serdes, alerting: { config: alertConfigOf(config.alerts) }, delivery };
 }
 
 export async function flagshipTopology(config: FlagshipConfig): Promise<Topology> {

@@ -61,6 +61,7 @@ import type { AlertFeedback } from '../schemas/alert-feedback';
 import type { AlertQuality } from '../schemas/alert-quality';
 import { filter } from '../operators/filter';
 import { addAlerting, type AlertingOptions } from './alerts/alerting-stage';
+import { deliverAlerts, type DeliverAlertsOptions } from './alerts/delivery/deliver-alerts';
 
 export const OBSERVABILITY_TOPICS = {
   events: 'events',
@@ -141,6 +142,8 @@ export interface ObservabilityTopologyOptions {
    * only after ClickHouse acknowledged the rows.
    */
   readonly clickhouse?: ToClickHouseOptions;
+  /** Also deliver fired and resolved alerts to Alertmanager and/or a webhook, as part of the commit. */
+  readonly delivery?: DeliverAlertsOptions;
 }
 
 const MINUTE = 60_000;
@@ -274,6 +277,7 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
       },
     );
     if (clickhouse) alerts.pipe(toClickHouse(clickhouseTables.alerts, clickhouse));
+    if (options.delivery) alerts.pipe(deliverAlerts({ persistent, ...options.delivery }));
   }
   return builder.build();
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: type check and dependency check, build, then every test under test/ with node's built-in runner. Integration tests
-# need Kafka and ClickHouse: when KAFKA_BROKERS / CLICKHOUSE_URL are unset, this script starts local
-# ones with scripts/kafka.sh and scripts/clickhouse.sh (installing them if missing) and stops them
-# after. If one cannot be started, its tests skip with a message, unless CI=true, where that is a failure.
+# need Kafka, ClickHouse and Alertmanager: when KAFKA_BROKERS / CLICKHOUSE_URL / ALERTMANAGER_URL are
+# unset, this script starts local ones with scripts/kafka.sh, scripts/clickhouse.sh and
+# scripts/alertmanager.sh (installing them if missing) and stops them after. If one cannot be started, its tests skip with a message, unless CI=true, where that is a failure.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -42,6 +42,7 @@ npm run --silent build || { say "build failed"; exit 1; }
 
 start_service kafka KAFKA_BROKERS
 start_service clickhouse CLICKHOUSE_URL
+start_service alertmanager ALERTMANAGER_URL
 
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 say "running ${#files[@]} test files"

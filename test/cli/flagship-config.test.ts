@@ -74,6 +74,15 @@ test('the environment overrides the file', () => {
   assert.equal(validateFlagshipConfig({ application_id: 'obs', input: { format: 'avro' } }, { SCHEMA_REGISTRY_URL: 'http://reg:8081' }).input.format, 'avro');
 });
 
+test('delivery: Alertmanager and/or a webhook; ALERTMANAGER_URL overrides the file\'s Alertmanager only', () => {
+  const config = validateFlagshipConfig({ ...minimal, delivery: { webhook_url: 'http://hook:9000/alerts', resend_interval_ms: 30_000 } }, { ALERTMANAGER_URL: 'http://am:9093' });
+  assert.deepEqual(config.delivery, { webhook_url: 'http://hook:9000/alerts', resend_interval_ms: 30_000, alertmanager_url: 'http://am:9093' });
+  assert.deepEqual(flagshipOptions(config).delivery, { alertmanagerUrl: 'http://am:9093', webhookUrl: 'http://hook:9000/alerts', resendIntervalMs: 30_000, generatorUrl: undefined });
+  assert.match(problems({ ...minimal, delivery: {} }), /delivery: needs alertmanager_url or webhook_url/);
+  assert.match(problems({ ...minimal, delivery: { alertmanager_url: 'not a url' } }), /delivery\.alertmanager_url: Invalid url/);
+  assert.equal(flagshipOptions(validateFlagshipConfig(minimal)).delivery, undefined);
+});
+
 test('a file that is not YAML, or missing, says so with its path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-config-'));
   try {
