@@ -16,7 +16,7 @@ export interface Layer {
   readonly mayImport: readonly string[];
 }
 
-/** Bottom to top. Private tools (generator, demo, bench, workloads, test, scripts) may import anything. */
+/** Bottom to top. Private tools (generator, demo, bench, workloads, test, scripts) may import anything; examples nothing but themselves. */
 export const LAYERS: readonly Layer[] = [
   { name: 'errors', folders: ['errors'], mayImport: [] },
   { name: 'stats', folders: ['stats'], mayImport: ['errors'] },
@@ -28,7 +28,10 @@ export const LAYERS: readonly Layer[] = [
   { name: 'observability', folders: ['observability'], mayImport: ['errors', 'stats', 'engine', 'avro', 'schemas', 'clickhouse'] },
   { name: 'api', folders: ['index.ts'], mayImport: ['errors', 'engine', 'kafka', 'avro'] },
   { name: 'cli', folders: ['cli'], mayImport: ['errors', 'engine', 'kafka', 'avro', 'schemas', 'clickhouse', 'observability'] },
-  { name: 'tools', folders: ['generator', 'demo', 'bench', 'workloads', 'test', 'scripts', 'examples'], mayImport: ['*'] },
+  { name: 'tools', folders: ['generator', 'demo', 'bench', 'workloads', 'test', 'scripts'], mayImport: ['*'] },
+  // Standalone consumer projects: weir only through its package entry points ('weir', 'weir/testing', ...),
+  // never a repository folder. No tsconfig/*.json compiles them; test/package/pack.test.ts does, against the packed tarball.
+  { name: 'examples', folders: ['examples'], mayImport: [] },
 ];
 
 export interface Violation {

@@ -41,6 +41,21 @@ test('an engine file importing the application, a sink or a tool is reported wit
   }
 });
 
+test('an example imports weir through its package entry points only: a relative import into the repository is reported', () => {
+  const root = tree({
+    'operators/filter.ts': 'export const filter = 1;\n',
+    'examples/app/src/topology.ts': "import { filter } from 'weir';\nimport { TopologyTestDriver } from 'weir/testing';\nimport { x } from './helper';\n",
+    'examples/app/src/helper.ts': "export const x = 1;\n",
+    'examples/app/src/shortcut.ts': "import { filter } from '../../../operators/filter';\n",
+  });
+  try {
+    assert.deepEqual(findViolations(root).map((v) => `${v.file}:${v.line} ${v.specifier}`), ['examples/app/src/shortcut.ts:1 ../../../operators/filter']);
+    assert.match(findViolations(root)[0]!.message, /\(engine\), but the examples layer may import only nothing/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a file outside every layer is reported, so a new folder must be placed', () => {
   const root = tree({ 'misc/helper.ts': 'export const a = 1;\n' });
   try {
