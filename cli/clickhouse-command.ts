@@ -68,6 +68,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`created: ${report.created.join(', ') || 'nothing'}`);
     console.log(`added columns: ${report.addedColumns.join(', ') || 'none'}`);
     console.log(`unchanged: ${report.unchanged.join(', ') || 'none'}`);
+    for (const view of report.staleViews) {
+      console.log(`stale view: ${view} does not fill its target's new columns; recreate it: DROP TABLE ${connection.database}.${view}, then migrate again`);
+    }
     return 0;
   } finally {
     await connection.close();

@@ -113,7 +113,8 @@ function print(json: boolean | undefined, answer: QueryAnswer, explainOnly: bool
   }
   console.log(['service'.padEnd(24), 'count'.padStart(10), 'err%'.padStart(7), 'p50'.padStart(9), 'p95'.padStart(9), 'p99'.padStart(9)].join(' '));
   for (const r of answer.rows) {
-    console.log([r.service.padEnd(24), String(r.count).padStart(10), (r.errorRate * 100).toFixed(2).padStart(7),
+    // The weighted count: the requests the stored (possibly sampled) events stand for.
+    console.log([r.service.padEnd(24), String(Math.round(r.weightedCount)).padStart(10), (r.errorRate * 100).toFixed(2).padStart(7),
       r.p50.toFixed(1).padStart(9), r.p95.toFixed(1).padStart(9), r.p99.toFixed(1).padStart(9)].join(' '));
   }
 }

@@ -9,12 +9,18 @@ import { estimateCost, type QueryCost } from './cost-estimator';
 import { QueryCache, type QueryCacheOptions } from './query-cache';
 import { renderAggregation, type ServiceAggregateRow } from './render-query';
 
+/** One service's answer. Everything but `count` is weighted: an estimate over all events, sampled or not. */
 export interface ServiceAggregate {
   readonly service: string;
+  /** Events stored (after sampling). */
   readonly count: number;
   /** Sum of sample weights: the requests the kept events stand for. */
   readonly weightedCount: number;
+  /** Sum of the weights of error events. */
+  readonly weightedErrors: number;
+  /** weightedErrors / weightedCount. */
   readonly errorRate: number;
+  /** Weighted quantiles of duration_ms. */
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
@@ -94,12 +100,15 @@ export class QueryRouter {
 }
 
 function toAggregate(row: ServiceAggregateRow): ServiceAggregate {
-  const count = Number(row.count);
+  const weightedCount = Number(row.weighted_count);
+  const weightedErrors = Number(row.weighted_errors);
   return {
     service: row.service,
-    count,
-    weightedCount: Number(row.weighted_count),
-    errorRate: count > 0 ? Number(row.errors) / count : 0,
+    count: Number(row.count),
+    weightedCount,
+    weightedErrors,
+    // The kept rows' share of errors would overstate the rate while sampling drops successes but keeps every error.
+    errorRate: weightedCount > 0 ? weightedErrors / weightedCount : 0,
     p50: Number(row.quantiles[0]),
     p95: Number(row.quantiles[1]),
     p99: Number(row.quantiles[2]),

@@ -12,7 +12,7 @@ import type { ProducedRecord } from '../runtime/log';
 import type { ClickHouseConnection } from '../sinks/clickhouse/connection';
 import type { BatchingSinkOptions } from '../sinks/clickhouse/batching-sink';
 import type { WideEvent } from '../schemas/wide-event';
-import { clickhouseTopology, eventKey, INPUT_TOPIC } from './clickhouse-topology';
+import { clickhouseTopology, eventKey, INPUT_TOPIC, type ClickHouseTopologyOptions } from './clickhouse-topology';
 
 export async function createInput(log: EmbeddedLog, partitions: number): Promise<void> {
   await log.admin().createTopics([{ name: INPUT_TOPIC, partitions }]);
@@ -40,9 +40,9 @@ export class PipelineRun {
   readonly app: StreamsApp;
   private readonly stateDir = mkdtempSync(join(tmpdir(), 'weir-ch-it-'));
 
-  constructor(log: EmbeddedLog, connection: ClickHouseConnection, applicationId: string, sink: BatchingSinkOptions = {}) {
+  constructor(log: EmbeddedLog, connection: ClickHouseConnection, applicationId: string, sink: BatchingSinkOptions = {}, topology: ClickHouseTopologyOptions = {}) {
     const logger = createLogger({ level: 'info', write: (line) => this.lines.push(JSON.parse(line) as Record<string, unknown>) });
-    this.app = new StreamsApp(clickhouseTopology(connection, sink), { applicationId, stateDir: this.stateDir, commitIntervalMs: 500 }, log, { logger });
+    this.app = new StreamsApp(clickhouseTopology(connection, sink, topology), { applicationId, stateDir: this.stateDir, commitIntervalMs: 500 }, log, { logger });
   }
 
   /** Starts, consumes everything produced so far, flushes open windows, commits and closes. */

@@ -14,6 +14,7 @@ import { mapValues } from '../operators/map-values';
 import { toClickHouse } from '../sinks/clickhouse/to-clickhouse';
 import { tumbling } from '../topology/windows';
 import { toRollup } from '../observability/rollup/rollup-record';
+import { adaptiveSample, type AdaptiveSampleOptions } from '../observability/sampling/adaptive-sample';
 import { rollups1m, wideEvents, ERROR_STATUS_FROM } from '../sinks/clickhouse/schema';
 import type { ClickHouseConnection } from '../sinks/clickhouse/connection';
 import type { BatchingSinkOptions } from '../sinks/clickhouse/batching-sink';
@@ -33,10 +34,19 @@ export function nearestRank(sorted: readonly number[], q: number): number {
 }
 
 
-export function clickhouseTopology(connection: ClickHouseConnection, sink: BatchingSinkOptions = {}): Topology {
+export interface ClickHouseTopologyOptions {
+  /** Adaptive sampling on the raw-event branch, as the flagship does; off by default. */
+  readonly sampling?: AdaptiveSampleOptions;
+  /** weir's own 1-minute rollups to `rollups_1m` (default true). */
+  readonly rollups?: boolean;
+}
+
+export function clickhouseTopology(connection: ClickHouseConnection, sink: BatchingSinkOptions = {}, options: ClickHouseTopologyOptions = {}): Topology {
   const builder = new StreamsBuilder();
   const events = builder.stream<string, WideEvent>(INPUT_TOPIC, { keySerde: stringSerde, valueSerde: jsonSerde<WideEvent>() });
-  events.pipe(toClickHouse(wideEvents, { connection, ...sink }));
+  const raw = options.sampling ? events.pipe(adaptiveSample(options.sampling)) : events;
+  raw.pipe(toClickHouse(wideEvents, { connection, ...sink }));
+  if (options.rollups === false) return builder.build();
   events.pipe(
     groupByKey(),
     windowedRollup({

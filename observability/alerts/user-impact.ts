@@ -1,16 +1,23 @@
 /**
- * User impact per (service, window): distinct affected users by HyperLogLog (one sketch per tier),
- * how over-represented premium tiers are among affected requests, and an hourly value estimate.
+ * User impact per (service, window): distinct affected users (one sketch per tier), how
+ * over-represented premium tiers are among affected requests, and an hourly value estimate.
  * A request is affected when it failed (5xx) or took longer than the service's latency limit
  * (the upper band of its p99 forecast).
+ *
+ * Events may be a weighted sample (`adaptiveSample`). Counting the distinct users seen would miss
+ * every affected user whose affected requests were all dropped (0.70x the truth in a spike), and
+ * summing weights would count a user once per kept request. The sampler coordinates its decisions
+ * by user, so a user is seen with probability 1 / (smallest weight among their kept requests), and
+ * the Horvitz-Thompson sum of that smallest weight over the users seen is an unbiased count of all
+ * affected users. Unsampled events have weight 1 and give the exact distinct count.
  */
-import { HyperLogLog } from '../../stats/hyper-log-log';
+import { DistinctWeightSketch } from '../../stats/distinct-weight-sketch';
 import type { WideEvent } from '../../schemas/wide-event';
 
 export interface ImpactSummary {
   readonly affectedRequests: number;
   readonly requests: number;
-  /** Distinct affected users (HyperLogLog estimate). */
+  /** Distinct affected users (Horvitz-Thompson estimate over the kept events, exact without sampling up to the sketch capacity). */
   readonly affectedUsers: number;
   readonly affectedUsersByTier: Readonly<Record<string, number>>;
   /** Premium share among affected requests over premium share among all requests (1 = proportional; 0 when nothing is affected). */
@@ -24,24 +31,24 @@ interface Bucket {
   affected: number;
   premiumRequests: number;
   premiumAffected: number;
-  users: Map<string, HyperLogLog>;
+  users: Map<string, DistinctWeightSketch>;
 }
 
 export interface UserImpactOptions {
   readonly premiumTiers: readonly string[];
   readonly tierValuePerHour: Readonly<Record<string, number>>;
-  /** HyperLogLog precision per tier sketch (default 10: 1 KiB, 3.3% standard error). */
-  readonly precision?: number;
+  /** Distinct users a tier sketch holds exactly; above it, a 1/sqrt(capacity) relative standard error (default 4096: 1.6 %). */
+  readonly sketchCapacity?: number;
 }
 
 export class UserImpact {
   private readonly buckets = new Map<string, Bucket>();
   private readonly premium: Set<string>;
-  private readonly precision: number;
+  private readonly sketchCapacity: number | undefined;
 
   constructor(private readonly options: UserImpactOptions) {
     this.premium = new Set(options.premiumTiers);
-    this.precision = options.precision ?? 10;
+    this.sketchCapacity = options.sketchCapacity;
   }
 
   observe(event: WideEvent, windowStart: number, latencyLimitMs: number | undefined): void {
@@ -58,8 +65,8 @@ export class UserImpact {
     if (premium) b.premiumAffected += weight;
     if (event.user_id !== null) {
       let h = b.users.get(event.customer_tier);
-      if (!h) b.users.set(event.customer_tier, (h = new HyperLogLog({ precision: this.precision })));
-      h.add(event.user_id);
+      if (!h) b.users.set(event.customer_tier, (h = new DistinctWeightSketch({ capacity: this.sketchCapacity })));
+      h.add(event.user_id, weight);
     }
   }
 

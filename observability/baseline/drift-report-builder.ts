@@ -66,7 +66,8 @@ export function buildDriftReport(inputs: DriftInputs, thresholds: DriftThreshold
   const activeSigma = inputs.activeLevel * inputs.activeRelativeSigma;
   const divergence = gaussianKl(recentFit.level, activeSigma, inputs.activeLevel, activeSigma);
   const reasons: string[] = [];
-  if (ks.pValue < pThreshold) reasons.push(`ks_p_value ${ks.pValue.toPrecision(3)} < ${pThreshold}`);
+  // An underflowed p-value is a bound (`<=`), never a 0 that a log or a ratio downstream would choke on.
+  if (ks.pValue < pThreshold) reasons.push(`ks_p_value ${ks.pValueIsUpperBound ? '<= ' : ''}${ks.pValue.toPrecision(3)} < ${pThreshold}`);
   if (mape !== null && mape > mapeThreshold) reasons.push(`mape ${mape.toFixed(3)} > ${mapeThreshold}`);
   if (divergence > divergenceThreshold) reasons.push(`concept_divergence ${divergence.toFixed(3)} > ${divergenceThreshold}`);
   return {

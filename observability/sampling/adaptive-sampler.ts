@@ -5,9 +5,18 @@
  * event carries `sample_weight = 1/p`. Because p is fixed by the events before this one, the
  * Horvitz-Thompson sum of weights is an unbiased count. Errors and slow requests are always kept
  * with weight 1: they are what an investigation reads.
+ *
+ * The keep decision of an event with a user is coordinated by user: it is kept when a hash of
+ * (seed, user, coordination period) in [0, 1) is below p, so each event is still kept with
+ * probability p, and a user whose events are dropped has all of them dropped in the period. That is
+ * what makes distinct users countable from the sample: a user is seen exactly when the hash is
+ * below the largest p among their events, and that event is then kept, so 1 / (smallest weight
+ * seen for the user) is the user's inclusion probability (Horvitz-Thompson over users, see
+ * `observability/alerts/user-impact.ts`). Events without a user draw from the seeded random.
  */
 import { WeirError } from '../../errors/weir-error';
 import { SeededRandom } from '../../stats/random';
+import { murmur3 } from '../../stats/murmur3';
 import type { WideEvent } from '../../schemas/wide-event';
 
 export interface AdaptiveSamplerOptions {
@@ -19,8 +28,14 @@ export interface AdaptiveSamplerOptions {
   readonly errorStatus?: number;
   /** Durations at or above this are slow, always kept. Default 1000 ms. */
   readonly slowMs?: number;
-  /** Seed of the sampling decisions. Default 1. */
+  /** Seed of the sampling decisions; every task must use the same one for user coordination to hold across tasks. Default 1. */
   readonly seed?: number;
+  /**
+   * Period over which the keep decisions of one user are coordinated, in event time; the user
+   * impact windows must be whole multiples of it and aligned to it. Default 300 000 ms (the
+   * flagship's 5-minute alert window); a new period reshuffles which users are kept.
+   */
+  readonly coordinationMs?: number;
 }
 
 interface Bucket {
@@ -38,13 +53,18 @@ export class AdaptiveSampler {
   private readonly intervalMs: number;
   private readonly errorStatus: number;
   private readonly slowMs: number;
+  private readonly coordinationMs: number;
+  private readonly seed: number;
 
   constructor(private readonly options: AdaptiveSamplerOptions) {
     if (!(options.budget >= 1)) throw new WeirError('INVALID_CONFIG', 'sampling budget must be at least 1 event per interval', { option: 'budget', value: options.budget });
     this.intervalMs = options.intervalMs ?? 1000;
     this.errorStatus = options.errorStatus ?? 500;
     this.slowMs = options.slowMs ?? 1000;
-    this.random = new SeededRandom(options.seed ?? 1);
+    this.seed = options.seed ?? 1;
+    this.random = new SeededRandom(this.seed);
+    this.coordinationMs = options.coordinationMs ?? 300_000;
+    if (!(this.coordinationMs > 0)) throw new WeirError('INVALID_CONFIG', 'coordinationMs must be positive', { option: 'coordinationMs', value: options.coordinationMs });
   }
 
   /** Weight of the kept event (1 when unsampled), or 0 when it is dropped. */
@@ -62,7 +82,14 @@ export class AdaptiveSampler {
     bucket.seen++;
     if (bucket.seen <= this.options.budget) return 1;
     const p = this.options.budget / bucket.seen;
-    return this.random.next() < p ? 1 / p : 0;
+    const u = event.user_id === null ? this.random.next() : this.userUnit(event.user_id, event.timestamp);
+    return u < p ? 1 / p : 0;
+  }
+
+  /** A uniform value in [0, 1) fixed per (seed, user, coordination period). */
+  private userUnit(user: string, timestamp: number): number {
+    const period = Math.floor(timestamp / this.coordinationMs);
+    return murmur3(`${period}\u0000${user}`, this.seed) / 4294967296;
   }
 
   /** Keys currently tracked (one per active (service, status class)). */

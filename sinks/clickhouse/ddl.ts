@@ -60,7 +60,7 @@ export function createTable(dialect: Dialect, table: TableSpec<never>, options: 
 }
 
 function stateType(aggregate: RollupViewSpec['aggregates'][number]): string {
-  return aggregate.arg ? `AggregateFunction(${aggregate.fn}, ${aggregate.arg.type})` : `AggregateFunction(${aggregate.fn})`;
+  return `AggregateFunction(${[aggregate.fn, ...(aggregate.args ?? []).map((a) => a.type)].join(', ')})`;
 }
 
 /** `count` has no argument; a parametric function keeps its parameters before the state combinator's argument. */
@@ -68,15 +68,20 @@ function stateCall(aggregate: RollupViewSpec['aggregates'][number]): string {
   const paren = aggregate.fn.indexOf('(');
   const name = paren < 0 ? aggregate.fn : aggregate.fn.slice(0, paren);
   const params = paren < 0 ? '' : aggregate.fn.slice(paren);
-  return `${name}State${params}(${aggregate.arg?.sql ?? ''})`;
+  return `${name}State${params}(${(aggregate.args ?? []).map((a) => a.sql).join(', ')})`;
+}
+
+/** The columns of a rollup view's target table, with their definitions (for CREATE and for `migrate`'s ADD COLUMN). */
+export function rollupTargetColumns(dialect: Dialect, view: RollupViewSpec): Array<{ name: string; definition: string }> {
+  return [
+    ...view.groupBy.map((g) => ({ name: g, definition: `${ident(g)} ${dialect.dimType()}` })),
+    { name: BUCKET_COLUMN, definition: `${BUCKET_COLUMN} DateTime` },
+    ...view.aggregates.map((a) => ({ name: a.column, definition: `${ident(a.column)} ${stateType(a)}` })),
+  ];
 }
 
 export function createRollupTarget(dialect: Dialect, view: RollupViewSpec, options: DdlOptions): string {
-  const lines = [
-    ...view.groupBy.map((g) => `${ident(g)} ${dialect.dimType()}`),
-    `${BUCKET_COLUMN} DateTime`,
-    ...view.aggregates.map((a) => `${ident(a.column)} ${stateType(a)}`),
-  ];
+  const lines = rollupTargetColumns(dialect, view).map((c) => c.definition);
   return [
     `CREATE TABLE IF NOT EXISTS ${ident(options.database)}.${ident(view.target)}`,
     `(\n    ${lines.join(',\n    ')}\n)`,

@@ -20,6 +20,17 @@ import { col, day, hour, mapValue, type ColumnSpec, type RollupViewSpec, type Ta
 /** Status codes from here on count as errors, in the views and in queries. */
 export const ERROR_STATUS_FROM = 500;
 
+/**
+ * The sample weight as the integer weight that `quantile*Weighted` takes. On 18.16 and on 24.x
+ * those functions read the weight as an unsigned integer occurrence count, so a weight of 2.5
+ * would silently count 2 (and 0.5 would count 0); scaled by 1000 and rounded, every weight keeps
+ * its share within 0.05 %. A weighted quantile does not change when all weights scale together.
+ */
+export const QUANTILE_WEIGHT_SQL = 'toUInt64(round(sample_weight * 1000))';
+
+/** The sample weight of an error event, 0 for the others: the Horvitz-Thompson count of errors. */
+export const WEIGHTED_ERROR_SQL = `sample_weight * (status_code >= ${ERROR_STATUS_FROM})`;
+
 /** Attribute key that `user_id` is materialized from; the encoder writes `WideEvent.user_id` there. */
 export const USER_ID_ATTRIBUTE = 'user.id';
 
@@ -193,7 +204,12 @@ export const investigations: TableSpec<InvestigationResult> = {
   orderBy: [col('service'), col('started_at'), col('investigation_id')],
 };
 
-/** The views rolling raw events up inside ClickHouse; the query router reads them for long ranges. */
+/**
+ * The views rolling raw events up inside ClickHouse; the query router reads them for long ranges.
+ * Raw events are sampled during spikes (`adaptiveSample`), so everything a reader takes as a
+ * request count, an error rate or a latency percentile is weighted by `sample_weight`;
+ * `event_count` and `error_count` count stored rows only.
+ */
 function eventsRollupView(bucket: 'minute' | 'hour', target: string): RollupViewSpec {
   return {
     target,
@@ -204,10 +220,15 @@ function eventsRollupView(bucket: 'minute' | 'hour', target: string): RollupView
     groupBy: ['service', 'operation'],
     aggregates: [
       { column: 'event_count', fn: 'count' },
-      { column: 'error_count', fn: 'sum', arg: { sql: `toUInt64(status_code >= ${ERROR_STATUS_FROM})`, type: 'UInt64' } },
-      { column: 'weight_sum', fn: 'sum', arg: { sql: 'sample_weight', type: 'Float64' } },
-      { column: 'duration_sum', fn: 'sum', arg: { sql: 'duration_ms', type: 'Float64' } },
-      { column: 'duration_quantiles', fn: 'quantilesTDigest(0.5, 0.95, 0.99)', arg: { sql: 'duration_ms', type: 'Float64' } },
+      { column: 'error_count', fn: 'sum', args: [{ sql: `toUInt64(status_code >= ${ERROR_STATUS_FROM})`, type: 'UInt64' }] },
+      { column: 'weight_sum', fn: 'sum', args: [{ sql: 'sample_weight', type: 'Float64' }] },
+      { column: 'weighted_error_sum', fn: 'sum', args: [{ sql: WEIGHTED_ERROR_SQL, type: 'Float64' }] },
+      { column: 'weighted_duration_sum', fn: 'sum', args: [{ sql: 'duration_ms * sample_weight', type: 'Float64' }] },
+      {
+        column: 'weighted_duration_quantiles',
+        fn: 'quantilesTDigestWeighted(0.5, 0.95, 0.99)',
+        args: [{ sql: 'duration_ms', type: 'Float64' }, { sql: QUANTILE_WEIGHT_SQL, type: 'UInt64' }],
+      },
     ],
   };
 }

@@ -78,13 +78,13 @@ export interface TableSpec<R> {
   readonly indexes?: readonly IndexSpec[];
 }
 
-/** One aggregate of a rollup view: `<fn>State(<arg>)` into `AggregateFunction(<fn>, <argType>)`. */
+/** One aggregate of a rollup view: `<fn>State(<args>)` into `AggregateFunction(<fn>, <argTypes>)`. */
 export interface AggregateSpec {
   readonly column: string;
-  /** Function with parameters, e.g. `count`, `sum`, `quantilesTDigest(0.5, 0.95, 0.99)`. */
+  /** Function with parameters, e.g. `count`, `sum`, `quantilesTDigestWeighted(0.5, 0.95, 0.99)`. */
   readonly fn: string;
-  /** Argument expression over the source table, or none for `count`. */
-  readonly arg?: { readonly sql: string; readonly type: string };
+  /** Argument expressions over the source table (value, then weight for a weighted function); none for `count`. */
+  readonly args?: readonly { readonly sql: string; readonly type: string }[];
 }
 
 /**

@@ -23,6 +23,13 @@ test('migrate creates the schema for the server version, is idempotent and adds 
     await connection.command(`ALTER TABLE ${connection.table('alerts')} DROP COLUMN note`);
     const third = await migrate(connection);
     assert.deepEqual(third.addedColumns, ['alerts.note']);
+    assert.deepEqual(third.staleViews, []);
+
+    // A rollup view from before weighting: its target gets the weighted columns, and the view is reported stale, not dropped.
+    await connection.command(`ALTER TABLE ${connection.table('events_1h')} DROP COLUMN weighted_duration_quantiles`);
+    const fourth = await migrate(connection);
+    assert.deepEqual(fourth.addedColumns, ['events_1h.weighted_duration_quantiles']);
+    assert.deepEqual(fourth.staleViews, ['events_1h_mv']);
 
     // A row written with the encoder compiled from the same description reads back, user_id materialized.
     const event: WideEvent = {
@@ -42,10 +49,11 @@ test('migrate creates the schema for the server version, is idempotent and adds 
     );
     assert.deepEqual(rows, [{ user_id: 'u42', ms: '1700000000123', source_offset: '7' }]);
     const minute = await connection.rows<{ bucket: string; n: string; errors: string }>(
-      `SELECT toString(bucket_start) AS bucket, toString(countMerge(event_count)) AS n, toString(sumMerge(error_count)) AS errors
+      `SELECT toString(bucket_start) AS bucket, toString(countMerge(event_count)) AS n, toString(sumMerge(error_count)) AS errors,
+              toString(sumMerge(weighted_error_sum)) AS weighted_errors, toString(quantilesTDigestWeightedMerge(0.5, 0.95, 0.99)(weighted_duration_quantiles)) AS q
        FROM ${connection.table('events_1m')} GROUP BY bucket_start`,
     );
-    assert.deepEqual(minute, [{ bucket: '2023-11-14 22:13:00', n: '1', errors: '1' }]);
+    assert.deepEqual(minute, [{ bucket: '2023-11-14 22:13:00', n: '1', errors: '1', weighted_errors: '1', q: '[12.5,12.5,12.5]' }]);
   } finally {
     await connection.command(`DROP DATABASE IF EXISTS ${connection.database}`);
     await connection.close();

@@ -103,7 +103,7 @@ test('200k events through the topology into ClickHouse', async (t) => {
               FROM ${db}.rollups_1m FINAL)
         GROUP BY service, h`;
       const fromView = (table: string, hourExpr: string) => `SELECT toString(service) AS service, toString(toUnixTimestamp(${hourExpr}) * 1000) AS h,
-             quantilesTDigestMerge(0.5, 0.95, 0.99)(duration_quantiles)[3] AS p99
+             quantilesTDigestWeightedMerge(0.5, 0.95, 0.99)(weighted_duration_quantiles)[3] AS p99
         FROM ${db}.${table} GROUP BY service, h`;
       for (const [table, sql] of [
         ['events_1m', fromView('events_1m', 'toStartOfHour(bucket_start)')],

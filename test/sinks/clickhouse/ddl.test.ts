@@ -120,7 +120,7 @@ SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`);
   assert.match(sql(legacy, 'baselines'), /parameters_keys Array\(String\),\n    parameters_values Array\(Float64\),/);
 });
 
-test('the per-minute view rolls raw events into t-digest states on both variants', () => {
+test('the per-minute view rolls raw events into weighted sums and weighted t-digest states on both variants', () => {
   const target = `CREATE TABLE IF NOT EXISTS weir.events_1m
 (
     service LowCardinality(String),
@@ -129,8 +129,9 @@ test('the per-minute view rolls raw events into t-digest states on both variants
     event_count AggregateFunction(count),
     error_count AggregateFunction(sum, UInt64),
     weight_sum AggregateFunction(sum, Float64),
-    duration_sum AggregateFunction(sum, Float64),
-    duration_quantiles AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), Float64)
+    weighted_error_sum AggregateFunction(sum, Float64),
+    weighted_duration_sum AggregateFunction(sum, Float64),
+    weighted_duration_quantiles AggregateFunction(quantilesTDigestWeighted(0.5, 0.95, 0.99), Float64, UInt64)
 )
 ENGINE = AggregatingMergeTree()
 PARTITION BY toDate(bucket_start)
@@ -146,8 +147,9 @@ AS SELECT
     countState() AS event_count,
     sumState(toUInt64(status_code >= 500)) AS error_count,
     sumState(sample_weight) AS weight_sum,
-    sumState(duration_ms) AS duration_sum,
-    quantilesTDigestState(0.5, 0.95, 0.99)(duration_ms) AS duration_quantiles
+    sumState(sample_weight * (status_code >= 500)) AS weighted_error_sum,
+    sumState(duration_ms * sample_weight) AS weighted_duration_sum,
+    quantilesTDigestWeightedState(0.5, 0.95, 0.99)(duration_ms, toUInt64(round(sample_weight * 1000))) AS weighted_duration_quantiles
 FROM weir.wide_events
 GROUP BY service, operation, bucket_start`;
   assert.equal(sql(legacy, 'events_1m_mv'), view('toDateTime(intDiv(timestamp, 1000))'));
