@@ -15,7 +15,8 @@ import { createAvroProducer } from '../avro/avro-producer';
 
 export const summary = 'publish NDJSON records from stdin to a topic as Confluent wire-format Avro (--topic, --schema)';
 
-const USAGE = `usage: weir produce --topic T --schema S.avsc [--key FIELD] [--registry URL] [--brokers HOST:PORT,...] [--partitions N] [--batch 1000] < records.ndjson
+const USAGE = `usage: weir produce --topic T --schema S.avsc [--key FIELD[|FIELD...]] [--registry URL] [--brokers HOST:PORT,...] [--partitions N] [--batch 1000] < records.ndjson
+  --key      the record key: a field's value, or several joined with '|' (--key 'service|operation')
   --partitions creates the topic with N partitions when it does not exist (else a missing topic is an error)
   --registry defaults to $SCHEMA_REGISTRY_URL, else http://localhost:8081
   --brokers  defaults to $KAFKA_BROKERS (required: the embedded log lives inside one process)`;
@@ -84,13 +85,14 @@ export interface ProduceOptions {
 
 /** Reads NDJSON lines from `input` and sends them in batches; stops at the first bad line, naming it, after sending the lines before it. */
 export async function produce(log: LogClient, input: NodeJS.ReadableStream, options: ProduceOptions): Promise<number> {
-  const { keyField } = options;
+  // `--key service|operation` keys by several fields joined with '|' (the flagship's rollup key).
+  const keyFields = options.keyField === undefined ? undefined : options.keyField.split('|');
   const producer = await createAvroProducer<Record<string, unknown>>({
     log,
     registry: new SchemaRegistry({ host: options.registryUrl }),
     topic: options.topic,
     schema: readAvroSchemaFile(options.schemaPath),
-    key: keyField === undefined ? undefined : (v) => (v[keyField] === null || v[keyField] === undefined ? null : String(v[keyField])),
+    key: keyFields === undefined ? undefined : (v) => recordKey(v, keyFields),
     createPartitions: options.createPartitions,
   });
   let batch: Record<string, unknown>[] = [];
@@ -133,6 +135,16 @@ export async function produce(log: LogClient, input: NodeJS.ReadableStream, opti
   await producer.close();
   console.error(`weir produce: ${sent} records to ${options.topic} with schema id ${producer.schemaId}`);
   return 0;
+}
+
+function recordKey(value: Record<string, unknown>, fields: readonly string[]): string | null {
+  const parts: string[] = [];
+  for (const field of fields) {
+    const part = value[field];
+    if (part === null || part === undefined) return null;
+    parts.push(String(part));
+  }
+  return parts.join('|');
 }
 
 /** The Kafka `LogClient`, loaded lazily so that commands not using Kafka do not load kafkajs. */

@@ -35,6 +35,12 @@ test('weir produce: NDJSON lines become Avro records; a bad line stops it after 
     const decoded = await Promise.all(log.records('deployments').map(async (r) => ({ key: r.key!.toString(), value: await client.decode(r.value!) })));
     assert.deepEqual(decoded.map((d) => d.value.id).sort(), ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
     for (const d of decoded) assert.equal(d.key, d.value.service);
+
+    // Several key fields joined with '|'; a record missing one has no key.
+    await log.admin().createTopics([{ name: 'by-version', partitions: 1 }]);
+    const twoFields = [JSON.stringify({ ...deployment(1), previous_version: '1.0.0' }), JSON.stringify(deployment(2))].join('\n');
+    assert.equal(await produce(log, Readable.from([twoFields]), { ...options, topic: 'by-version', keyField: 'service|previous_version' }), 0);
+    assert.deepEqual(log.records('by-version').map((r) => r.key?.toString() ?? null), ['svc-1|1.0.0', null]);
   } finally {
     console.error = quiet;
     await log.close();
