@@ -80,6 +80,8 @@ export interface SyntheticSpans {
   readonly spans: number;
   /** SERVER spans among them (the wide events they map to). */
   readonly serverSpans: number;
+  /** Each SERVER span as the SDK holds it: service, name (`GET <route>`), end in epoch ms, and whether it failed (HTTP 5xx). */
+  readonly servers: { service: string; name: string; endMs: number; failed: boolean }[];
 }
 
 /**
@@ -87,11 +89,20 @@ export interface SyntheticSpans {
  * a SERVER span with an INTERNAL step and a CLIENT call to the next service's SERVER span, with the
  * HTTP attributes and a user id and tier on each request, as instrumented services send them.
  */
-export function syntheticOtlpMessages(options: { messages: number; spansPerMessage: number; services: number; encoding: 'otlp_proto' | 'otlp_json'; startMs?: number }): SyntheticSpans {
+export function syntheticOtlpMessages(options: {
+  messages: number;
+  spansPerMessage: number;
+  services: number;
+  encoding: 'otlp_proto' | 'otlp_json';
+  startMs?: number;
+  /** Between request starts. Default 7 ms. */
+  spacingMs?: number;
+}): SyntheticSpans {
   const factory = new OtlpSpanFactory();
   const t0 = options.startMs ?? 1_767_225_600_000;
   const tiers = ['free', 'pro', 'enterprise'];
   const messages: Buffer[] = [];
+  const servers: SyntheticSpans['servers'] = [];
   let serverSpans = 0;
   let spans = 0;
   let n = 0;
@@ -100,7 +111,7 @@ export function syntheticOtlpMessages(options: { messages: number; spansPerMessa
     while (inMessage < options.spansPerMessage) {
       const s = n % options.services;
       const callee = (s + 1) % options.services;
-      const t = t0 + n * 7;
+      const t = t0 + n * (options.spacingMs ?? 7);
       const attributes = { 'http.route': `/api/v1/items/{id}`, 'http.request.method': 'GET', 'http.response.status_code': n % 97 === 0 ? 503 : 200, 'user.id': `user-${n % 5000}`, 'customer.tier': tiers[n % 3], 'url.path': `/api/v1/items/${n}` };
       const server = factory.start(`service-${s}`, 'GET /api/v1/items/{id}', SpanKind.SERVER, t, { attributes });
       const step = factory.start(`service-${s}`, 'load item', SpanKind.INTERNAL, t + 1, { parent: server, attributes: { 'db.system': 'postgresql' } });
@@ -115,8 +126,13 @@ export function syntheticOtlpMessages(options: { messages: number; spansPerMessa
       n++;
     }
     const taken = factory.take();
+    for (const s of taken) {
+      if (s.kind !== SpanKind.SERVER) continue;
+      const status = Number(s.attributes['http.response.status_code']);
+      servers.push({ service: String(s.resource.attributes['service.name']), name: s.name, endMs: s.endTime[0] * 1000 + Math.floor(s.endTime[1] / 1_000_000), failed: status >= 500 });
+    }
     spans += taken.length;
     messages.push(serializeSpans(taken, options.encoding));
   }
-  return { messages, spans, serverSpans };
+  return { messages, spans, serverSpans, servers };
 }
