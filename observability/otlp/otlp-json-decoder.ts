@@ -68,10 +68,10 @@ function span(o: Json, path: string): OtlpSpan {
     spanId: checkSpanId(id(field(o, 'spanId', 'span_id'), path, 'span_id'), path),
     parentSpanId: checkParentSpanId(id(field(o, 'parentSpanId', 'parent_span_id'), path, 'parent_span_id'), path),
     name: checkName(field(o, 'name', 'name'), path),
-    kind: enumValue(field(o, 'kind', 'kind'), SPAN_KIND, 'SPAN_KIND_'),
+    kind: enumValue(field(o, 'kind', 'kind'), SPAN_KIND, 'SPAN_KIND_', SPAN_KIND.CONSUMER),
     start,
     end,
-    statusCode: enumValue(field(statusObject, 'code', 'code'), STATUS_CODE, 'STATUS_CODE_'),
+    statusCode: enumValue(field(statusObject, 'code', 'code'), STATUS_CODE, 'STATUS_CODE_', STATUS_CODE.ERROR),
     statusMessage: typeof message === 'string' ? message : '',
     attributes: attributes(field(o, 'attributes', 'attributes'), path),
     exception: exceptionEvent ? attributes(exceptionEvent.attributes, `${path}.events`) : null,
@@ -100,9 +100,11 @@ function array(v: unknown, path: string): readonly unknown[] {
 
 function id(v: unknown, path: string, name: string): string {
   if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') throw problem(path, `${name} must be a hex string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !HEX.test(v)) throw problem(path, `${name} must be a hex string, got ${JSON.stringify(v)?.slice(0, 40)}`);
   return v.toLowerCase();
 }
+
+const HEX = /^[0-9a-fA-F]*$/;
 
 function attributes(list: unknown, path: string): OtlpAttributes {
   const out: OtlpAttributes = {};

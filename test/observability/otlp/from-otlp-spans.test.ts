@@ -259,6 +259,7 @@ test('OTLP/JSON with a span missing its required fields is dead-lettered with th
     { change: (r) => delete r.resourceSpans[0].scopeSpans[0].spans[1].endTimeUnixNano, reason: 'resource_spans[0].scope_spans[0].spans[1]: end_time_unix_nano is missing' },
     { change: (r) => (r.resourceSpans[1].resource.attributes = []), reason: 'resource_spans[1].resource: resource attribute service.name is missing' },
     { change: (r) => (r.resourceSpans[0].scopeSpans[0].spans[0].name = ''), reason: 'resource_spans[0].scope_spans[0].spans[0]: name is missing' },
+    { change: (r) => (r.resourceSpans[0].scopeSpans[0].spans[1].parentSpanId = 'not-hex-at-all!!'), reason: 'resource_spans[0].scope_spans[0].spans[1]: parent_span_id must be a hex string, got "not-hex-at-all!!"' },
   ];
   const { driver, events } = await driverFor('otlp_json');
   try {

@@ -24,7 +24,7 @@ test('epoch nanoseconds split into ms + ns exactly, as BigInt division does, fro
 test('ids: 16-byte trace ids and 8-byte span ids, not all zeros; an empty parent is a root', () => {
   assert.equal(checkTraceId('0af7651916cd43dd8448eb211c80319c', 'p'), '0af7651916cd43dd8448eb211c80319c');
   assert.throws(() => checkTraceId('0af7651916cd43dd', 'p'), /p: trace_id must be 16 bytes, got 8 bytes/);
-  assert.throws(() => checkSpanId('zz'.repeat(8), 'p'), /p: span_id must be 8 bytes, got 'zzzzzzzzzzzzzzzz' \(not hex\)/);
+  assert.throws(() => checkSpanId('abc', 'p'), /p: span_id must be 8 bytes, got 3 hex digits/);
   assert.throws(() => checkSpanId('0'.repeat(16), 'p'), /span_id is all zeros/);
   assert.equal(checkParentSpanId('', 'p'), null);
   assert.throws(() => checkParentSpanId('00f067aa0ba902', 'p'), /parent_span_id must be 8 bytes, got 7 bytes/);
