@@ -12,8 +12,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { WeirError } from '../errors/weir-error';
 
-export const INPUT_FORMATS = ['avro', 'json', 'otlp_proto', 'otlp_json'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
+export { OBSERVABILITY_INPUT_FORMATS as INPUT_FORMATS } from '../observability/observability-input';
+import { OBSERVABILITY_INPUT_FORMATS as INPUT_FORMATS } from '../observability/observability-input';
 
 const topicName = z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name (letters, digits, . _ -)');
 const url = z.string().url();
@@ -73,7 +73,24 @@ export const flagshipConfigSchema = z
     state_dir: z.string().min(1).optional(),
     commit_interval_ms: nonNegativeInt.optional(),
     log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
-    input: z.object({ topic: topicName.default('events'), format: z.enum(INPUT_FORMATS) }).strict(),
+    // topic defaults to `events` for wide events, `otlp_spans` (the Collector's exporter's) for OTLP.
+    input: z
+      .object({
+        topic: topicName.optional(),
+        format: z.enum(INPUT_FORMATS),
+        // OTLP spans to wide events: which attributes hold the user, tier and region, which end is the event time.
+        otlp: z
+          .object({
+            user_id_attributes: z.array(z.string().min(1)).min(1),
+            customer_tier_attributes: z.array(z.string().min(1)).min(1),
+            region_attributes: z.array(z.string().min(1)).min(1),
+            timestamp: z.enum(['end', 'start']),
+          })
+          .partial()
+          .strict()
+          .optional(),
+      })
+      .strict(),
     schema_registry: z.object({ url }).strict().optional(),
     topics: topicsSchema.default({}),
     clickhouse: z.object({ url, database: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a ClickHouse identifier').default('weir') }).strict().optional(),

@@ -20,12 +20,13 @@ export function flagshipOptions(config: FlagshipConfig): ObservabilityTopologyOp
   // With a registry every record that has a schema is Avro, whatever the input's format.
   const serdes: ObservabilityTopologyOptions['serdes'] = registry ? { ...observabilityAvroSerdes(registry, topics) } : {};
   if (config.input.format === 'json') serdes.event = jsonSerde<WideEvent>();
-  if (config.input.format === 'otlp_proto' || config.input.format === 'otlp_json') {
-    throw new WeirError('INVALID_CONFIG', `input.format ${config.input.format} is not wired into the flagship yet`, { option: 'input.format' });
-  }
+  if (config.input.format === 'avro' && !registry) throw new WeirError('INVALID_CONFIG', 'input.format avro needs schema_registry.url', { option: 'schema_registry.url' });
+  const o = config.input.otlp;
+  const otlp = o && { userIdAttributes: o.user_id_attributes, customerTierAttributes: o.customer_tier_attributes, regionAttributes: o.region_attributes, timestamp: o.timestamp };
+  const input = { format: config.input.format, topic: config.input.topic, otlp };
   const d = config.delivery;
   const delivery = d ? { alertmanagerUrl: d.alertmanager_url, webhookUrl: d.webhook_url, resendIntervalMs: d.resend_interval_ms, generatorUrl: d.generator_url } : undefined;
-  return { topics, serdes, alerting: { config: alertConfigOf(config.alerts) }, delivery };
+  return { topics, serdes, input, alerting: { config: alertConfigOf(config.alerts) }, delivery };
 }
 
 export async function flagshipTopology(config: FlagshipConfig): Promise<Topology> {
@@ -38,7 +39,7 @@ export async function flagshipTopology(config: FlagshipConfig): Promise<Topology
 function topicNames(config: FlagshipConfig): Partial<ObservabilityTopics> {
   const t = config.topics;
   const names: Partial<ObservabilityTopics> = {
-    events: config.input.topic,
+    events: config.input.format.startsWith('otlp') ? undefined : config.input.topic,
     deployments: t.deployments,
     knownEvents: t.known_events,
     rollups1m: t.rollups_1m,

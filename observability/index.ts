@@ -11,6 +11,15 @@ export {
   type ObservabilityAlertingOptions,
   type ObservabilityTopologyOptions,
 } from './observability-topology';
+export { OBSERVABILITY_INPUT_FORMATS, OTLP_SPANS_TOPIC, type ObservabilityInputFormat, type ObservabilityInputOptions } from './observability-input';
+
+// OTLP input: spans from the OpenTelemetry Collector's Kafka exporter
+export { otlpTracesSerde, OTLP_ENCODINGS, type OtlpEncoding } from './otlp/otlp-traces-serde';
+export { fromOtlpSpans, eventKeyOf, type FromOtlpSpansOptions, type OtlpSpanStreams } from './otlp/from-otlp-spans';
+export { spansToWideEvents, spansToCallEdges, SpanMapper, SPAN_MAPPING_DEFAULTS, type SpanMappingOptions, type MappedSpans } from './otlp/span-mapping';
+export { distinctCallEdges, type DistinctCallEdgesOptions } from './otlp/distinct-call-edges';
+export { SPAN_KIND, STATUS_CODE, type OtlpTraces, type OtlpResourceSpans, type OtlpSpan, type OtlpTime, type OtlpAttributes } from './otlp/otlp-traces';
+export type { CallEdge } from './alerts/call-graph';
 
 // Operators of the domain
 export { windowedRollup, type WindowedRollupOptions } from './rollup/windowed-rollup';

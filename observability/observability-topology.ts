@@ -15,7 +15,8 @@
  *                                      ├─> alerts, anomalies, alert-quality, alert-thresholds
  *                                      └─> known-events (incidents: baselines hold learning)
  *
- * Events must be keyed by `service|operation` (the rollup key), so rollups need no repartition.
+ * Events must be keyed by `service|operation` (the rollup key), so rollups need no repartition;
+ * OTLP input (`input.format`) is keyed so and repartitioned by `fromOtlpSpans`.
  * With `analytics: false` only the rollups are built (the benchmark's baseline).
  */
 import { toClickHouse, type ToClickHouseOptions } from '../sinks/clickhouse/to-clickhouse';
@@ -62,6 +63,8 @@ import type { AlertQuality } from '../schemas/alert-quality';
 import { filter } from '../operators/filter';
 import { addAlerting, type AlertingOptions } from './alerts/alerting-stage';
 import { deliverAlerts, type DeliverAlertsOptions } from './alerts/delivery/deliver-alerts';
+import { observabilityInput, type ObservabilityInputOptions } from './observability-input';
+import { distinctCallEdges } from './otlp/distinct-call-edges';
 
 export const OBSERVABILITY_TOPICS = {
   events: 'events',
@@ -109,6 +112,12 @@ export type ObservabilityAlertingOptions = Omit<AlertingOptions, 'topics' | 'ser
 export interface ObservabilityTopologyOptions {
   /** Topic names; defaults in OBSERVABILITY_TOPICS. */
   readonly topics?: Partial<ObservabilityTopics>;
+  /**
+   * The input: wide events on `topics.events` (JSON by default, Avro with `serdes.event`), or OTLP
+   * spans from the Collector's Kafka exporter (`{ format: 'otlp_proto' }`, topic `otlp_spans`),
+   * whose CLIENT spans also feed the alerts' call graph.
+   */
+  readonly input?: ObservabilityInputOptions;
   /** Value serdes; JSON by default (the demo passes Avro). Keys are strings. */
   readonly serdes?: Partial<ObservabilitySerdes>;
   /** Status codes at or above this count as errors in rollups. Default 500. */
@@ -183,7 +192,7 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   const errorStatus = options.errorStatus ?? 500;
   const persistent = options.persistent;
   const builder = new StreamsBuilder();
-  const events = builder.stream<string, WideEvent>(topics.events, { keySerde: stringSerde, valueSerde: serdes.event, timestampExtractor: (_k, e) => e.timestamp });
+  const { events, calls } = observabilityInput(builder, options.input, { eventsTopic: topics.events, eventSerde: options.serdes?.event, repartitionSerde: serdes.sampledEvent });
 
   const oneMinute = events.pipe(
     groupByKey(),
@@ -260,7 +269,13 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
     const alerts = addAlerting(
       builder,
       // Only forecasts with their actual are scored; the next-window forecasts stay off the repartition topic.
-      { predictions: predictions.pipe(filter((_k, p) => p.actual !== null, { name: 'alert-closed-forecasts' })), events: sampled, deployments, knownEvents },
+      {
+        predictions: predictions.pipe(filter((_k, p) => p.actual !== null, { name: 'alert-closed-forecasts' })),
+        events: sampled,
+        calls: calls?.pipe(distinctCallEdges({ name: 'call-edges' })),
+        deployments,
+        knownEvents,
+      },
       {
         // The baselines task emits the forecasts of every service for a window at once, windows in
         // order: on the forecasts' clock a window is complete when the next one's forecasts arrive.

@@ -11,11 +11,14 @@ import type { Deployment } from '../../schemas/deployment';
 import type { KnownEvent } from '../../schemas/known-event';
 import type { WideEvent } from '../../schemas/wide-event';
 import type { ThresholdChange } from './feedback-thresholds';
+import type { CallEdge } from './call-graph';
 import type { WindowObservation } from './signal-scorer';
 
 export type AlertInput =
   | { kind: 'prediction'; prediction: WindowObservation }
   | { kind: 'event'; event: WideEvent }
+  /** A call between services from an OTLP CLIENT span (the call graph). */
+  | { kind: 'call'; call: CallEdge }
   | { kind: 'deployment'; deployment: Deployment }
   | { kind: 'known-event'; event: KnownEvent }
   | { kind: 'feedback'; feedback: AlertFeedback };

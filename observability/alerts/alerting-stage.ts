@@ -29,6 +29,7 @@ import type { Deployment } from '../../schemas/deployment';
 import type { KnownEvent } from '../../schemas/known-event';
 import type { WideEvent } from '../../schemas/wide-event';
 import type { WindowObservation } from './signal-scorer';
+import type { CallEdge } from './call-graph';
 import type { ThresholdChange } from './feedback-thresholds';
 import type { AlertInput, AlertOutput } from './alert-input';
 import { correlateAlerts, type CorrelateAlertsOptions } from './correlate-alerts';
@@ -57,6 +58,8 @@ export interface AlertingInputs {
   readonly predictions: KStream<string, WindowObservation>;
   /** Wide events, or a weighted sample of them, for the call graph and user impact. */
   readonly events?: KStream<string, WideEvent>;
+  /** Calls between services (OTLP CLIENT spans, deduplicated) for the call graph. */
+  readonly calls?: KStream<string, CallEdge>;
   readonly deployments: KStream<string, Deployment>;
   readonly knownEvents: KStream<string, KnownEvent>;
 }
@@ -95,6 +98,9 @@ export function addAlerting(builder: StreamsBuilder, inputs: AlertingInputs, opt
   );
   if (inputs.events) {
     routed = routed.pipe(merge(toInput(inputs.events, 'alert-input-events', (event): AlertInput => ({ kind: 'event', event })), { name: 'alert-input-merge-events' }));
+  }
+  if (inputs.calls) {
+    routed = routed.pipe(merge(toInput(inputs.calls, 'alert-input-calls', (call): AlertInput => ({ kind: 'call', call })), { name: 'alert-input-merge-calls' }));
   }
   const { topics: _topics, serdes: _serdes, onAlert, ...correlate } = options;
   const outputs = routed.pipe(correlateAlerts({ name: 'alerts', ...correlate }));

@@ -60,6 +60,9 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
       case 'event':
         this.engine.observeEvent(input.event);
         break;
+      case 'call':
+        this.engine.graph.observeCall(input.call);
+        break;
       case 'deployment':
         this.engine.observeDeployment(input.deployment);
         break;

@@ -8,6 +8,28 @@
  */
 import type { WideEvent } from '../../schemas/wide-event';
 
+/**
+ * A call from one service to another, as an OTLP CLIENT span tells it (`observability/otlp/`): the
+ * wide events of OTLP input are the SERVER and CONSUMER spans, whose parents are CLIENT spans that
+ * are not events, so the graph learns those calls from these edges instead of from parent ids.
+ */
+export interface CallEdge {
+  /** Epoch ms of the client span (its end, like the wide events of the same input). */
+  timestamp: number;
+  /** Service of the client span. */
+  caller: string;
+  /** The called service: the child SERVER span's service when seen, else `peer.service`, else `server.address`; null when unknown. */
+  callee: string | null;
+  /** The client span's name. */
+  operation: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  duration_ms: number;
+  /** HTTP status of the call, else 500 for a span with status ERROR and 200 otherwise. */
+  status_code: number;
+}
+
 export interface CallGraphOptions {
   /** Recent spans remembered to resolve parent ids (default 200,000). */
   readonly spanMemory?: number;
@@ -34,6 +56,11 @@ export class CallGraph {
       this.previous = this.current;
       this.current = new Map();
     }
+  }
+
+  /** A call edge of OTLP input: its callee, when known, is a dependency of its caller. */
+  observeCall(edge: Pick<CallEdge, 'caller' | 'callee'>): void {
+    if (edge.callee !== null && edge.callee !== edge.caller) this.addEdge(edge.caller, edge.callee);
   }
 
   addEdge(caller: string, callee: string): void {

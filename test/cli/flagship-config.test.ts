@@ -34,7 +34,8 @@ test('the example weir.yaml of the repository is valid and builds the flagship o
 test('defaults: at_least_once, topic events, database weir, no ClickHouse', () => {
   const config = validateFlagshipConfig(minimal);
   assert.equal(config.processing_guarantee, 'at_least_once');
-  assert.equal(config.input.topic, 'events');
+  assert.equal(config.input.topic, undefined, 'the flagship picks events (or otlp_spans for OTLP)');
+  assert.equal(flagshipOptions(config).topics?.events, undefined);
   assert.equal(config.clickhouse, undefined);
   assert.equal(validateFlagshipConfig({ ...minimal, clickhouse: { url: 'http://h:8123' } }).clickhouse?.database, 'weir');
 });
@@ -81,6 +82,14 @@ test('delivery: Alertmanager and/or a webhook; ALERTMANAGER_URL overrides the fi
   assert.match(problems({ ...minimal, delivery: {} }), /delivery: needs alertmanager_url or webhook_url/);
   assert.match(problems({ ...minimal, delivery: { alertmanager_url: 'not a url' } }), /delivery\.alertmanager_url: Invalid url/);
   assert.equal(flagshipOptions(validateFlagshipConfig(minimal)).delivery, undefined);
+});
+
+test('OTLP input: the topic and the span mapping go to the flagship\'s input option', () => {
+  const config = validateFlagshipConfig({ application_id: 'obs', input: { format: 'otlp_proto', otlp: { user_id_attributes: ['app.user'], timestamp: 'start' } } });
+  const options = flagshipOptions(config);
+  assert.deepEqual(options.input, { format: 'otlp_proto', topic: undefined, otlp: { userIdAttributes: ['app.user'], customerTierAttributes: undefined, regionAttributes: undefined, timestamp: 'start' } });
+  assert.equal(options.topics?.events, undefined);
+  assert.match(problems({ application_id: 'obs', input: { format: 'otlp_json', otlp: { user_attr: 'x' } } }), /input\.otlp: unknown option 'user_attr'/);
 });
 
 test('a file that is not YAML, or missing, says so with its path', () => {
