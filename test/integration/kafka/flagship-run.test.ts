@@ -1,8 +1,9 @@
 /**
  * The flagship as users run it, every part its own OS process on the real broker: `weir registry`,
- * `weir produce` of generated wide events (Avro), and `weir run observability --config weir.yaml`.
- * The rollups read back from Kafka count every input event exactly once, and the injected latency
- * incident is alerted on its service, read back from the alerts topic as Avro.
+ * `weir produce` of generated wide events (Avro), or OTLP spans serialized by the OpenTelemetry
+ * SDK, and `weir run observability --config weir.yaml`. The rollups read back from Kafka count
+ * every input event exactly once, and the injected latency incident is alerted on its service,
+ * read back from the alerts topic as Avro.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,8 @@ import { createServer } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { TrafficGenerator, scenarioOf } from '../../../generator';
 import { KafkaLog } from '../../../runtime/kafka/kafka-log';
+import { partitionForKey } from '../../../runtime/embedded/partitioner';
+import { wideEventsToOtlpMessages } from '../../../workloads/otlp-spans';
 import type { WideEvent } from '../../../schemas/wide-event';
 import type { Alert } from '../../../schemas/alert';
 import type { Rollup } from '../../../schemas/rollup';
@@ -56,91 +59,160 @@ function traffic() {
   return { events, incident: generator.groundTruth.incidents[0], end: start + DAY };
 }
 
+const PARTITIONS = 3;
+
+/** One event an hour after the day on each partition's key, so that every task's stream time passes the day's last window. */
+function closingEvents(events: readonly WideEvent[], at: number): WideEvent[] {
+  const byPartition = new Map<number, WideEvent>();
+  for (const e of events) {
+    const p = partitionForKey(Buffer.from(`${e.service}|${e.operation}`), PARTITIONS);
+    if (!byPartition.has(p)) byPartition.set(p, { ...e, trace_id: `late-${p}`, span_id: `late-${p}`, timestamp: at });
+  }
+  assert.equal(byPartition.size, PARTITIONS);
+  return [...byPartition.values()];
+}
+
+interface Pipeline {
+  readonly dir: string;
+  readonly app: string;
+  readonly topic: (name: string) => string;
+  readonly log: KafkaLog;
+  readonly brokers: string[];
+  readonly registryUrl: string;
+  readonly children: ChildProcess[];
+}
+
+const OUTPUT_TOPICS = ['deployments', 'known_events', 'rollups_1m', 'rollups_5m', 'rollups_1h', 'predictions', 'baselines', 'drift', 'cardinality', 'sampled_events', 'alerts', 'anomalies', 'alert_feedback', 'alert_quality', 'alert_thresholds'];
+
+/** A temp dir, a unique application id and topic names, and `weir registry` in its own process. */
+async function pipeline(brokers: string[], prefix: string): Promise<Pipeline> {
+  const dir = mkdtempSync(join(tmpdir(), `weir-${prefix}-`));
+  const app = uniqueName(prefix);
+  const port = await freePort();
+  const registry = weir(['registry', '--port', String(port), '--file', join(dir, 'schemas.ndjson')], join(dir, 'registry.log'));
+  const registryUrl = `http://127.0.0.1:${port}`;
+  await eventually(async () => fetch(`${registryUrl}/subjects`).then((r) => r.ok).catch(() => false), 'the registry to answer', 60_000);
+  const log = new KafkaLog({ brokers, clientId: `it-${prefix}` });
+  const topic = (name: string) => `${app}-${name}`;
+  await log.admin().createTopics(['deployments', 'known-events', 'alert-feedback'].map((n) => ({ name: topic(n), partitions: 1 })));
+  return { dir, app, topic, log, brokers, registryUrl, children: [registry.child] };
+}
+
+/** `weir run observability --config weir.yaml` with the pipeline's topics and `input` lines. */
+function runFlagship(p: Pipeline, input: string[]) {
+  writeFileSync(
+    join(p.dir, 'weir.yaml'),
+    [
+      `application_id: ${p.app}`,
+      `kafka: { brokers: [${p.brokers.join(', ')}] }`,
+      'processing_guarantee: at_least_once',
+      `state_dir: ${join(p.dir, 'state')}`,
+      ...input,
+      `schema_registry: { url: ${p.registryUrl} }`,
+      'topics:',
+      ...OUTPUT_TOPICS.map((n) => `  ${n}: ${p.topic(n.replace(/_/g, '-'))}`),
+      // One day of traffic: the baselines have learned the morning by the afternoon.
+      'alerts: { warmup_ms: 21600000 }',
+    ].join('\n'),
+  );
+  const run = weir(['run', 'observability', '--config', join(p.dir, 'weir.yaml')], join(p.dir, 'run.log'));
+  p.children.push(run.child);
+  return run;
+}
+
+/** Every input event in exactly one 1-minute rollup, and one alert on the incident's service. */
+async function assertRollupsAndAlert(p: Pipeline, events: readonly WideEvent[], incident: { service: string; start: number; end: number }): Promise<void> {
+  const client = new SchemaRegistry({ host: p.registryUrl });
+  const expected = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.service}|${e.operation}@${Math.floor(e.timestamp / 60_000) * 60_000}`;
+    expected.set(key, (expected.get(key) ?? 0) + 1);
+  }
+  const reader = p.log.partitionReader({ readCommitted: false });
+  const readAll = async <T>(name: string): Promise<T[]> => {
+    const out: T[] = [];
+    const partitions = (await p.log.admin().partitionCount(p.topic(name))) ?? 0;
+    for (let i = 0; i < partitions; i++) {
+      for await (const batch of reader.read({ topic: p.topic(name), partition: i }, 0)) {
+        for (const r of batch) out.push((await client.decode(r.value!)) as T);
+      }
+    }
+    return out;
+  };
+  const countIn = async (name: string) => {
+    let n = 0;
+    const partitions = (await p.log.admin().partitionCount(p.topic(name))) ?? 0;
+    for (let i = 0; i < partitions; i++) n += await p.log.admin().endOffset({ topic: p.topic(name), partition: i });
+    return n;
+  };
+  await eventually(async () => (await countIn('rollups-1m')) >= expected.size, `${expected.size} 1-minute rollups (${join(p.dir, 'run.log')})`, 600_000);
+  const rollups = await readAll<Rollup>('rollups-1m');
+  const counted = new Map<string, number>();
+  for (const r of rollups) {
+    const key = `${r.service}|${r.operation}@${r.window_start}`;
+    counted.set(key, (counted.get(key) ?? 0) + r.count);
+  }
+  assert.equal(rollups.reduce((n, r) => n + r.count, 0), events.length, 'every input event in exactly one rollup');
+  assert.deepEqual(counted, expected);
+  await eventually(async () => (await countIn('baseline-predictions')) > 0, 'forecasts', 300_000);
+
+  await eventually(async () => (await readAll<Alert>('alerts')).some((a) => a.service === incident.service && a.status === 'firing'), `an alert on ${incident.service}`, 300_000);
+  const alerts = (await readAll<Alert>('alerts')).filter((a) => a.status === 'firing' && (a.decision === 'fire' || a.decision === 'downgrade'));
+  const onIncident = alerts.filter((a) => a.service === incident.service && a.window_end > incident.start && a.window_start < incident.end + HOUR);
+  assert.equal(onIncident.length, 1, `one alert on ${incident.service}: ${JSON.stringify(alerts.map((a) => [a.service, a.window_start]))}`);
+  await reader.close();
+}
+
+async function stopAll(p: Pipeline, run: { child: ChildProcess; exited: Promise<number | null> } | undefined): Promise<void> {
+  try {
+    if (run && run.child.exitCode === null) {
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exited, 0, 'the replica shuts down cleanly on SIGTERM');
+    }
+  } finally {
+    for (const child of p.children) if (child.exitCode === null) child.kill('SIGKILL');
+    await p.log.close();
+    if (process.env.WEIR_KEEP_TEST_DIR !== '1') rmSync(p.dir, { recursive: true, force: true });
+  }
+}
+
 test('weir run observability --config: Avro events from weir produce become exact rollups and an alert on the incident service', async (t) => {
   const brokers = kafkaBrokers(t);
   if (!brokers) return;
-  const dir = mkdtempSync(join(tmpdir(), 'weir-flagship-run-'));
-  const log = new KafkaLog({ brokers, clientId: 'it-flagship-run' });
-  const children: ChildProcess[] = [];
-  const app = uniqueName('flagship');
-  const topic = (name: string) => `${app}-${name}`;
+  const p = await pipeline(brokers, 'flagship-avro');
+  let run: ReturnType<typeof runFlagship> | undefined;
   try {
-    const port = await freePort();
-    const registry = weir(['registry', '--port', String(port), '--file', join(dir, 'schemas.ndjson')], join(dir, 'registry.log'));
-    children.push(registry.child);
-    const registryUrl = `http://127.0.0.1:${port}`;
-    await eventually(async () => (await fetch(`${registryUrl}/subjects`).then((r) => r.ok).catch(() => false)), 'the registry to answer', 60_000);
-
     const { events, incident, end } = traffic();
-    const late: WideEvent[] = [0, 1, 2].map((i) => ({ ...events[i], trace_id: `late-${i}`, span_id: `late-${i}`, timestamp: end + HOUR }));
+    const late = closingEvents(events, end + HOUR);
     const ndjson = [...events, ...late].map((e) => JSON.stringify(e)).join('\n');
-    const produced = weir(['produce', '--topic', topic('events'), '--schema', 'schemas/wide-event.avsc', '--key', 'service|operation', '--partitions', '3', '--registry', registryUrl, '--brokers', brokers.join(',')], join(dir, 'produce.log'), ndjson);
-    assert.equal(await produced.exited, 0, readFileSync(join(dir, 'produce.log'), 'utf8'));
-    await log.admin().createTopics(['deployments', 'known-events', 'alert-feedback'].map((n) => ({ name: topic(n), partitions: 1 })));
-
-    writeFileSync(
-      join(dir, 'weir.yaml'),
-      [
-        `application_id: ${app}`,
-        `kafka: { brokers: [${brokers.join(', ')}] }`,
-        'processing_guarantee: at_least_once',
-        `state_dir: ${join(dir, 'state')}`,
-        `input: { topic: ${topic('events')}, format: avro }`,
-        `schema_registry: { url: ${registryUrl} }`,
-        'topics:',
-        ...['deployments', 'known_events', 'rollups_1m', 'rollups_5m', 'rollups_1h', 'predictions', 'baselines', 'drift', 'cardinality', 'sampled_events', 'alerts', 'anomalies', 'alert_feedback', 'alert_quality', 'alert_thresholds'].map(
-          (n) => `  ${n}: ${topic(n.replace(/_/g, '-'))}`,
-        ),
-        // One day of traffic: the baselines have learned the morning by the afternoon.
-        'alerts: { warmup_ms: 21600000 }',
-      ].join('\n'),
-    );
-    const run = weir(['run', 'observability', '--config', join(dir, 'weir.yaml')], join(dir, 'run.log'));
-    children.push(run.child);
-
-    const client = new SchemaRegistry({ host: registryUrl });
-    const rollupsIn = async () => {
-      let n = 0;
-      for (const p of [0, 1, 2]) {
-        const end = await log.admin().endOffset({ topic: topic('rollups-1m'), partition: p }).catch(() => 0);
-        n += end;
-      }
-      return n;
-    };
-    const eventsPerWindow = new Map<string, number>();
-    for (const e of events) {
-      const key = `${e.service}|${e.operation}@${Math.floor(e.timestamp / 60_000) * 60_000}`;
-      eventsPerWindow.set(key, (eventsPerWindow.get(key) ?? 0) + 1);
-    }
-    await eventually(async () => (await rollupsIn()) >= eventsPerWindow.size, `${eventsPerWindow.size} 1-minute rollups`, 600_000);
-
-    const reader = log.partitionReader({ readCommitted: false });
-    const readAll = async <T>(name: string): Promise<T[]> => {
-      const out: T[] = [];
-      const partitions = (await log.admin().partitionCount(topic(name))) ?? 0;
-      for (let p = 0; p < partitions; p++) {
-        for await (const batch of reader.read({ topic: topic(name), partition: p }, 0)) {
-          for (const r of batch) out.push((await client.decode(r.value!)) as T);
-        }
-      }
-      return out;
-    };
-    const rollups = await readAll<Rollup>('rollups-1m');
-    const counted = new Map<string, number>();
-    for (const r of rollups) counted.set(`${r.service}|${r.operation}@${r.window_start}`, (counted.get(`${r.service}|${r.operation}@${r.window_start}`) ?? 0) + r.count);
-    assert.equal(rollups.reduce((n, r) => n + r.count, 0), events.length, 'every input event in exactly one rollup');
-    assert.deepEqual(counted, eventsPerWindow);
-
-    await eventually(async () => (await readAll<Alert>('alerts')).some((a) => a.service === incident.service && a.status === 'firing'), `an alert on ${incident.service}`, 300_000);
-    const alerts = (await readAll<Alert>('alerts')).filter((a) => a.status === 'firing' && (a.decision === 'fire' || a.decision === 'downgrade'));
-    const onIncident = alerts.filter((a) => a.service === incident.service && a.window_end > incident.start && a.window_start < incident.end + HOUR);
-    assert.equal(onIncident.length, 1, `one alert on ${incident.service}: ${JSON.stringify(alerts.map((a) => [a.service, a.window_start]))}`);
-
-    run.child.kill('SIGTERM');
-    assert.equal(await run.exited, 0, 'the replica shuts down cleanly on SIGTERM');
+    const produced = weir(['produce', '--topic', p.topic('events'), '--schema', 'schemas/wide-event.avsc', '--key', 'service|operation', '--partitions', String(PARTITIONS), '--registry', p.registryUrl, '--brokers', brokers.join(',')], join(p.dir, 'produce.log'), ndjson);
+    assert.equal(await produced.exited, 0, readFileSync(join(p.dir, 'produce.log'), 'utf8'));
+    run = runFlagship(p, [`input: { topic: ${p.topic('events')}, format: avro }`]);
+    await assertRollupsAndAlert(p, events, incident);
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    await log.close();
-    if (process.env.WEIR_KEEP_TEST_DIR !== '1') rmSync(dir, { recursive: true, force: true });
+    await stopAll(p, run);
+  }
+});
+
+test('weir run observability --config: OTLP spans from the OpenTelemetry SDK (otlp_proto) become exact rollups and an alert on the incident service', async (t) => {
+  const brokers = kafkaBrokers(t);
+  if (!brokers) return;
+  const p = await pipeline(brokers, 'flagship-otlp');
+  let run: ReturnType<typeof runFlagship> | undefined;
+  try {
+    const { events, incident, end } = traffic();
+    const late = closingEvents(events, end + HOUR);
+    // Serialized by the SDK's own OTLP protobuf serializer, unkeyed, as the Collector's Kafka exporter writes them.
+    const messages = wideEventsToOtlpMessages([...events, ...late], 'otlp_proto', 500);
+    await p.log.admin().createTopics([{ name: p.topic('otlp_spans'), partitions: PARTITIONS }]);
+    const producer = await p.log.commitLog({ guarantee: 'at_least_once', clientId: 'it-otel-collector' });
+    for (let i = 0; i < messages.length; i += 50) {
+      await producer.send(messages.slice(i, i + 50).map((value, j) => ({ topic: p.topic('otlp_spans'), partition: (i + j) % PARTITIONS, key: null, value, timestamp: Date.now(), headers: {} })));
+    }
+    await producer.close();
+    run = runFlagship(p, [`input: { topic: ${p.topic('otlp_spans')}, format: otlp_proto, otlp: { timestamp: start } }`]);
+    await assertRollupsAndAlert(p, events, incident);
+  } finally {
+    await stopAll(p, run);
   }
 });
