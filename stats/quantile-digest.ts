@@ -3,7 +3,9 @@
  * buffered in a Float64Array; every `bufferSize` values the buffer is sorted (native numeric sort,
  * no comparator) and merged with the centroids in one compressing pass (`stats/centroids.ts`). An
  * insert allocates nothing. It replaced a wrapper of the `tdigest` package (a red-black tree of
- * centroid objects) whose inserts and garbage topped the flagship's CPU profiles (issue 11).
+ * centroid objects) whose inserts and garbage topped the flagship's CPU profiles (issue 11). A
+ * t-digest rather than DDSketch because rank error is what rollups promise (DDSketch measured
+ * 0.49% at p50 on lognormal latencies against 0.005%) and because Rollups carry centroids to merge.
  *
  * Replay gives the same bytes: the buffer is flushed when the count crosses a multiple of
  * `bufferSize`, never because something read the digest, and `serialize()` writes the centroids

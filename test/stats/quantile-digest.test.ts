@@ -31,7 +31,7 @@ const MAX_RANK_ERROR = 1e-4;
  * values, and the mean of that many consecutive order statistics sits about sqrt(5,000 / 12) = 20 ranks
  * from its middle one. Two single draws of that noise are compared with an allowance of 75 of the 1M
  * ranks (about 4 of those deviations); the old digest's faults on these inputs are 5-12x as large.
- * Over 10 seeds the mean p50 error is 21 ppm for the old digest and 30-36 ppm for this one (BENCHMARKS.md).
+ * Over 10 seeds the mean p50 error is 21 ppm (of the ranks) for the old digest and 34-36 ppm for this one (BENCHMARKS.md).
  */
 const NOISE_ALLOWANCE = 7.5e-5;
 
