@@ -190,12 +190,15 @@ export class StreamsApp {
     if (this.currentState === 'closed' || this.currentState === 'closing') return;
     this.currentState = 'closing';
     if (this.timer) clearInterval(this.timer);
-    await this.consumer?.stop();
-    await this.running;
-    await this.tasks.closeAll(true);
-    this.currentState = this.failure ? 'failed' : 'closed';
-    await this.http?.close();
-    this.http = undefined;
+    try {
+      await this.consumer?.stop();
+      await this.running;
+      await this.tasks.closeAll(true);
+    } finally {
+      this.currentState = this.failure ? 'failed' : 'closed';
+      await this.http?.close();
+      this.http = undefined;
+    }
     this.logger.log('info', 'closed', { state: this.currentState });
   }
 

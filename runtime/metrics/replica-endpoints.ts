@@ -40,7 +40,7 @@ export function readiness(source: HealthSource): Readiness {
   const tasks = source.activeTasks().map((t) => t.taskId);
   const reason =
     source.state !== 'running' ? `the application is ${source.state}`
-    : restoring.length > 0 ? `restoring state: ${restoring.map((r) => `task ${r.task} ${r.remainingRecords} records to go`).join(', ')}`
+    : restoring.length > 0 ? `restoring state: ${restoring.map((r) => (r.store === null ? `task ${r.task} opening its stores` : `task ${r.task} ${r.remainingRecords} records to go`)).join(', ')}`
     : thread.assignments === 0 ? 'waiting for the first partition assignment'
     : thread.rebalancing > 0 || thread.awaitingAssignment ? 'rebalancing'
     : undefined;
