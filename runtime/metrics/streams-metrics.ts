@@ -27,6 +27,9 @@ export interface MetricsSource {
 }
 
 type Labels = Record<string, string>;
+
+/** The runtime's own metric names, which no processor metric may take. */
+const RUNTIME_NAMES = new Set(METRICS.map((m) => prometheusName(m.group, m.name)));
 interface Series {
   readonly labels: Labels;
   readonly value: number;
@@ -185,11 +188,11 @@ export class StreamsMetrics {
   private defineProcessorMetric(name: string, type: MetricType, help: string | undefined, extra: Labels, replica: boolean): boolean {
     const labels = [...(replica ? ['processor_node_id'] : ['task_id', 'processor_node_id']), ...Object.keys(extra).sort()];
     const existing = this.defined.get(name);
-    if (!existing) {
+    if (!existing && !RUNTIME_NAMES.has(name)) {
       this.define(name, type, help ?? 'a counter of the processor', labels);
       return true;
     }
-    if (existing.type === type && existing.labels === [...labels].sort().join(',')) return true;
+    if (existing && !RUNTIME_NAMES.has(name) && existing.type === type && existing.labels === [...labels].sort().join(',')) return true;
     if (!this.warned.has(name)) {
       this.warned.add(name);
       this.logger.log('warn', 'a processor metric clashes with another of the same name; not exposed', { metric: name, type, labels, existing });
