@@ -5,6 +5,7 @@
  *
  *   weir run topology.ts --brokers 127.0.0.1:19092 --application-id rollups \
  *     [--state-dir .weir/state] [--guarantee at_least_once|exactly_once] [--commit-interval-ms N]
+ *     [--metrics-port 9464 [--metrics-host 127.0.0.1]]
  *
  * The topology file default-exports a function returning a Topology (or a Promise of one).
  * Without `--brokers` (nor KAFKA_BROKERS) the topology runs on the embedded log, alone.
@@ -18,10 +19,12 @@ import { StreamsApp } from '../runtime/streams-app';
 import type { Topology } from '../topology/topology';
 import { loadTopology } from './load-topology';
 
-export const summary = 'run a topology file as one replica of its application (--brokers, --application-id, --state-dir, --guarantee)';
+export const summary = 'run a topology file as one replica of its application (--brokers, --application-id, --state-dir, --guarantee, --metrics-port)';
 
 const USAGE = `usage: weir run <topology.ts> --application-id ID [--brokers HOST:PORT,...] [--state-dir DIR]
                 [--guarantee at_least_once|exactly_once] [--commit-interval-ms N] [--log-level debug|info|warn|error]
+                [--metrics-port N [--metrics-host HOST]]
+  --metrics-port serves /metrics (Prometheus), /health and /ready on HOST (default 127.0.0.1)
   --brokers defaults to $KAFKA_BROKERS; without either, the embedded log runs in this process`;
 
 interface RunOptions {
@@ -32,6 +35,8 @@ interface RunOptions {
   guarantee?: ProcessingGuarantee;
   commitIntervalMs?: number;
   logLevel?: LogLevel;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -59,6 +64,8 @@ export async function run(argv: string[]): Promise<number> {
       processingGuarantee: options.guarantee,
       commitIntervalMs: options.commitIntervalMs,
       logLevel: options.logLevel,
+      metricsPort: options.metricsPort,
+      metricsHost: options.metricsHost,
     },
     log,
     { logger },
@@ -109,6 +116,8 @@ function parse(argv: string[]): RunOptions {
       guarantee: { type: 'string' },
       'commit-interval-ms': { type: 'string' },
       'log-level': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new Error('exactly one topology file is expected');
@@ -122,6 +131,9 @@ function parse(argv: string[]): RunOptions {
   if (commitInterval !== undefined && !(Number(commitInterval) >= 0)) throw new Error('--commit-interval-ms must be a number >= 0');
   const logLevel = values['log-level'];
   if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error('--log-level must be debug, info, warn or error');
+  const metricsPort = values['metrics-port'];
+  if (metricsPort !== undefined && !(/^\d+$/.test(metricsPort) && Number(metricsPort) <= 65535)) throw new Error(`--metrics-port must be a port number from 0 to 65535, not ${metricsPort}`);
+  if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new Error('--metrics-host needs --metrics-port');
   const brokers = values.brokers ?? process.env.KAFKA_BROKERS;
   return {
     topologyFile: positionals[0],
@@ -131,6 +143,8 @@ function parse(argv: string[]): RunOptions {
     guarantee,
     commitIntervalMs: commitInterval === undefined ? undefined : Number(commitInterval),
     logLevel: logLevel as LogLevel | undefined,
+    metricsPort: metricsPort === undefined ? undefined : Number(metricsPort),
+    metricsHost: values['metrics-host'],
   };
 }
 
