@@ -25,7 +25,7 @@ test('weir run --metrics-port on Kafka: process-rate > 0 while it runs, process-
   const input = `${applicationId}-requests`;
   const output = `${applicationId}-rollups`;
   await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS }]);
-  const load = traffic(input, 30_000, PARTITIONS);
+  const load = traffic(input, 100_000, PARTITIONS);
   await produce(log, load.records);
   const logDir = await mkdtemp(join(tmpdir(), `${applicationId}-logs-`));
   const replica = await startReplica({ name: 'replica-1', applicationId, brokers, guarantee: 'at_least_once', input, output, logDir, args: ['--metrics-port', String(PORT)] });
@@ -42,7 +42,13 @@ test('weir run --metrics-port on Kafka: process-rate > 0 while it runs, process-
     assert.ok(first.value('weir_stream_thread_process_rate') > 0, 'process-rate > 0 once records are processed');
     t.diagnostic(`first scrape: ${first.value('weir_stream_thread_process_total')} processed, records-lag-max ${first.value('weir_consumer_fetch_manager_records_lag_max')}`);
 
-    const drained = await until('every record processed and no lag', () => scrape(base), (s) => s.value('weir_stream_thread_process_total') === load.records.length && s.value('weir_consumer_fetch_manager_records_lag_max') === 0, 600_000);
+    let lagSeen = first.value('weir_consumer_fetch_manager_records_lag_max');
+    const drained = await until('every record processed and no lag', () => scrape(base), (s) => {
+      lagSeen = Math.max(lagSeen, s.value('weir_consumer_fetch_manager_records_lag_max'));
+      return s.value('weir_stream_thread_process_total') === load.records.length && s.value('weir_consumer_fetch_manager_records_lag_max') === 0;
+    }, 600_000);
+    // Whether a scrape catches the replica behind depends on the machine; the embedded test holds it back deterministically.
+    t.diagnostic(`largest records-lag-max seen during the run: ${lagSeen}`);
     for (let p = 0; p < PARTITIONS; p++) {
       const partitionRecords = (await log.admin().endOffset({ topic: input, partition: p }));
       assert.equal(drained.value('weir_stream_task_process_total', { task_id: `0_${p}` }), partitionRecords, `task 0_${p} processed its partition's records`);
@@ -50,7 +56,8 @@ test('weir run --metrics-port on Kafka: process-rate > 0 while it runs, process-
     }
     assert.equal(drained.value('weir_stream_thread_active_tasks'), PARTITIONS);
     assert.equal(drained.sum('weir_stream_task_dropped_records_total'), 0);
-    assert.ok(drained.value('weir_stream_thread_commit_total') > 0);
+    const committed = await until('a commit', () => scrape(base), (s) => s.value('weir_stream_thread_commit_total') > 0, 120_000);
+    assert.ok(committed.value('weir_stream_thread_commit_latency_max') >= committed.value('weir_stream_thread_commit_latency_avg'));
     const health = await getJson(`${base}/health`);
     assert.deepEqual([health.status, health.body.status], [200, 'UP']);
   } catch (error) {
