@@ -41,6 +41,19 @@ export class LatencyStat {
     if (ms > this.max) this.max = ms;
   }
 
+  /** `count` measurements that took `ms` together: they count in the average, not in the maximum. */
+  recordTotal(ms: number, count: number, now: number): void {
+    if (now >= this.windowEnd) this.rotate(now);
+    this.sum += ms;
+    this.count += count;
+  }
+
+  /** A measurement for the maximum only (one sampled among those `recordTotal` counted). */
+  recordMax(ms: number, now: number): void {
+    if (now >= this.windowEnd) this.rotate(now);
+    if (ms > this.max) this.max = ms;
+  }
+
   /** Mean over the two windows, or NaN when nothing was recorded in them (as Kafka Streams reports). */
   average(now: number): number {
     if (now >= this.windowEnd) this.rotate(now);

@@ -20,6 +20,15 @@ test('LatencyStat: average and maximum over the current and the previous sample 
   assert.ok(Number.isNaN(stat.average(10_000)));
 });
 
+test('LatencyStat: batch totals count in the average, sampled measurements in the maximum only', () => {
+  const stat = new LatencyStat(1_000);
+  stat.recordTotal(10, 100, 0);
+  stat.recordMax(0.5, 10);
+  stat.recordTotal(30, 100, 20);
+  assert.equal(stat.average(30), 0.2);
+  assert.equal(stat.maximum(30), 0.5);
+});
+
 test('RateSensor: per second over the samples taken at reads, from the creation of the sensor', () => {
   const rate = new RateSensor(0, 2 * SAMPLE_WINDOW_MS);
   assert.equal(rate.rate(2_000, 100), 50, '100 records in the 2 s since creation');
