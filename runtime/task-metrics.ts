@@ -60,14 +60,16 @@ export class TaskMetrics {
     return sum;
   }
 
-  /** Every counter by name, summed over processors (read by `StreamsApp.metrics()`). */
+  /** Every counter that counted something, by name, summed over processors (read by `StreamsApp.metrics()`). */
   get counters(): Map<string, number> {
     const counters = new Map<string, number>();
     for (const name of TASK_COUNTERS) {
       const value = this.get(name);
       if (value > 0) counters.set(name, value);
     }
-    for (const node of this.nodes) for (const c of node.counters) counters.set(c.name, (counters.get(c.name) ?? 0) + c.sensor.value);
+    for (const node of this.nodes) {
+      for (const c of node.counters) if (c.sensor.value > 0) counters.set(c.name, (counters.get(c.name) ?? 0) + c.sensor.value);
+    }
     return counters;
   }
 }
