@@ -15,7 +15,7 @@ export { KGroupedStream, TimeWindowedKStream } from './topology/kgrouped-stream'
 export { tumbling, hopping, type TimeWindows, type WindowOptions } from './topology/windows';
 export { describeTopology } from './topology/describe-topology';
 export type { Aggregator } from './topology/aggregator';
-export type { Processor, ProcessorContext, ProcessorSupplier, ProcessorMetrics, PunctuationType, Cancellable, CommitParticipant } from './topology/processor';
+export type { Processor, ProcessorContext, ProcessorSupplier, ProcessorMetrics, Counter, CounterOptions, MeasureOptions, MetricOptions, PunctuationType, Cancellable, CommitParticipant } from './topology/processor';
 export { NO_HEADERS, type StreamRecord, type RecordHeaders, type RecordOrigin } from './topology/record';
 export type { TimestampExtractor } from './topology/topology-graph';
 
@@ -55,6 +55,8 @@ export { stringSerde } from './serdes/string-serde';
 export { StreamsApp, type StreamsAppOptions, type StreamsAppState } from './runtime/streams-app';
 export type { StreamsConfig, StreamsConfigInput, DeserializationErrorPolicy } from './runtime/streams-config';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './runtime/logger';
+export { ReplicaServer, type RouteHandler, type RouteResponse } from './runtime/http/replica-server';
+export { METRICS, prometheusName, processorMetricName, type MetricDefinition } from './runtime/metrics/metric-names';
 export type { LogClient, ProcessingGuarantee, ProducedRecord, ConsumedRecord, TopicSpec, LogHeaders } from './runtime/log';
 export { DLQ_HEADERS } from './runtime/dead-letter';
 export { EmbeddedLog, type EmbeddedLogOptions, partitionForKey } from './runtime/embedded';

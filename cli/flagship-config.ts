@@ -95,6 +95,8 @@ export const flagshipConfigSchema = z
     topics: topicsSchema.default({}),
     clickhouse: z.object({ url, database: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a ClickHouse identifier').default('weir') }).strict().optional(),
     alerts: alertsSchema.default({}),
+    // /metrics (Prometheus), /health and /ready of this replica; loopback unless host says otherwise.
+    metrics: z.object({ port: z.number().int().min(0).max(65535), host: z.string().min(1).default('127.0.0.1') }).strict().optional(),
     delivery: z
       .object({ alertmanager_url: url, webhook_url: url, resend_interval_ms: positiveInt, generator_url: url })
       .partial()

@@ -5,6 +5,7 @@
  *
  *   weir run topology.ts --brokers 127.0.0.1:19092 --application-id rollups \
  *     [--state-dir .weir/state] [--guarantee at_least_once|exactly_once] [--commit-interval-ms N]
+ *     [--metrics-port 9464 [--metrics-host 127.0.0.1]]
  *
  * The topology file default-exports a function returning a Topology (or a Promise of one).
  * Without `--brokers` (nor KAFKA_BROKERS) the topology runs on the embedded log, alone.
@@ -33,11 +34,13 @@ function loadConfig(file: string | undefined): FlagshipConfig {
   return loadFlagshipConfig(file);
 }
 
-export const summary = 'run a topology file as one replica of its application (--brokers, --application-id, --state-dir, --guarantee)';
+export const summary = 'run a topology file as one replica of its application (--brokers, --application-id, --state-dir, --guarantee, --metrics-port)';
 
 const USAGE = `usage: weir run <topology.ts> --application-id ID [--brokers HOST:PORT,...] [--state-dir DIR]
                 [--guarantee at_least_once|exactly_once] [--commit-interval-ms N] [--log-level debug|info|warn|error]
        weir run observability --config weir.yaml [same options, overriding the file]
+                [--metrics-port N [--metrics-host HOST]]
+  --metrics-port serves /metrics (Prometheus), /health and /ready on HOST (default 127.0.0.1)
   --brokers defaults to $KAFKA_BROKERS; without either, the embedded log runs in this process`;
 
 interface RunOptions {
@@ -49,6 +52,8 @@ interface RunOptions {
   guarantee?: ProcessingGuarantee;
   commitIntervalMs?: number;
   logLevel?: LogLevel;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -77,6 +82,8 @@ export async function run(argv: string[]): Promise<number> {
       processingGuarantee: options.guarantee,
       commitIntervalMs: options.commitIntervalMs,
       logLevel: options.logLevel,
+      metricsPort: options.metricsPort,
+      metricsHost: options.metricsHost,
     },
     log,
     { logger },
@@ -128,6 +135,8 @@ function parse(argv: string[]): RunOptions {
       'commit-interval-ms': { type: 'string' },
       'log-level': { type: 'string' },
       config: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new Error('exactly one topology file (or `observability`) is expected');
@@ -143,6 +152,9 @@ function parse(argv: string[]): RunOptions {
   if (commitInterval !== undefined && !(Number(commitInterval) >= 0)) throw new Error('--commit-interval-ms must be a number >= 0');
   const logLevel = values['log-level'] ?? flagship?.log_level;
   if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error('--log-level must be debug, info, warn or error');
+  const metricsPort = values['metrics-port'];
+  if (metricsPort !== undefined && !(/^\d+$/.test(metricsPort) && Number(metricsPort) <= 65535)) throw new Error(`--metrics-port must be a port number from 0 to 65535, not ${metricsPort}`);
+  if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new Error('--metrics-host needs --metrics-port');
   const brokers = values.brokers ?? process.env.KAFKA_BROKERS;
   return {
     topology: flagship ? { flagship } : { file: positionals[0] },
@@ -152,6 +164,8 @@ function parse(argv: string[]): RunOptions {
     guarantee,
     commitIntervalMs: commitInterval === undefined ? flagship?.commit_interval_ms : Number(commitInterval),
     logLevel: logLevel as LogLevel | undefined,
+    metricsPort: metricsPort === undefined ? flagship?.metrics?.port : Number(metricsPort),
+    metricsHost: values['metrics-host'] ?? flagship?.metrics?.host,
   };
 }
 

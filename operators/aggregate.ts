@@ -2,7 +2,7 @@ import { KGroupedStream, TimeWindowedKStream } from '../topology/kgrouped-stream
 import { KTable } from '../topology/ktable';
 import { repartitionIfRequired } from '../topology/repartition';
 import type { Aggregator } from '../topology/aggregator';
-import type { Processor, ProcessorContext } from '../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';
 import type { KeyValueStore } from '../state/key-value-store';
 import type { StateStore, StoreSupplier } from '../state/state-store';
@@ -66,6 +66,7 @@ export function aggregate<K, V, A, R>(aggregator: Aggregator<K, V, A, R>, option
 
 class KeyValueAggregateProcessor<K, V, A, R> implements Processor<K, V, K, R> {
   private context!: ProcessorContext<K, R>;
+  private skipped!: Counter;
   private store!: KeyValueStore<K, A>;
   constructor(
     private readonly storeName: string,
@@ -73,11 +74,12 @@ class KeyValueAggregateProcessor<K, V, A, R> implements Processor<K, V, K, R> {
   ) {}
   init(context: ProcessorContext<K, R>): void {
     this.context = context;
+    this.skipped = context.metrics.counter('skipped-null-key-or-value', { droppedRecords: true, description: 'records with a null key or value, skipped as Kafka Streams does' });
     this.store = context.getStateStore<KeyValueStore<K, A>>(this.storeName);
   }
   process(record: StreamRecord<K, V>): void {
     if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) {
-      this.context.metrics.increment('skipped-null-key-or-value');
+      this.skipped.increment();
       return;
     }
     const updated = this.aggregator.aggregate(record.key, record.value, this.store.get(record.key) ?? this.aggregator.initialize());

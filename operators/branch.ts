@@ -1,5 +1,5 @@
 import { KStream } from '../topology/kstream';
-import type { Processor, ProcessorContext } from '../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';
 
 export type Branches<K, V> = { readonly [name: string]: (key: K, value: V) => boolean };
@@ -40,19 +40,21 @@ export function branch<K, V, B extends string>(branches: Branches<K, V>, options
 
 class BranchProcessor<K, V> implements Processor<K, V> {
   private context!: ProcessorContext<K, V>;
+  private unmatched!: Counter;
   constructor(
     private readonly predicates: { child: string; predicate: (key: K, value: V) => boolean }[],
     private readonly defaultChild: string | undefined,
   ) {}
   init(context: ProcessorContext<K, V>): void {
     this.context = context;
+    this.unmatched = context.metrics.counter('branch-unmatched-dropped', { description: 'records that matched no branch and had no default branch' });
   }
   process(record: StreamRecord<K, V>): void {
     for (const { child, predicate } of this.predicates) {
       if (predicate(record.key, record.value)) return this.context.forward(record, child);
     }
     if (this.defaultChild) this.context.forward(record, this.defaultChild);
-    else this.context.metrics.increment('branch-unmatched-dropped');
+    else this.unmatched.increment();
   }
 }
 

@@ -1,7 +1,7 @@
 import { WeirError } from '../errors/weir-error';
 import type { KStream } from '../topology/kstream';
 import type { KTable } from '../topology/ktable';
-import type { Processor, ProcessorContext } from '../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store';
 
@@ -44,6 +44,7 @@ function joinWith<K, V, VT, VR>(stream: KStream<K, V>, table: KTable<K, VT>, joi
 
 class StreamTableJoinProcessor<K, V, VT, VR> implements Processor<K, V, K, VR> {
   private context!: ProcessorContext<K, VR>;
+  private noMatch!: Counter;
   private table!: ReadOnlyKeyValueStore<K, VT>;
   constructor(
     private readonly storeName: string,
@@ -52,12 +53,13 @@ class StreamTableJoinProcessor<K, V, VT, VR> implements Processor<K, V, K, VR> {
   ) {}
   init(context: ProcessorContext<K, VR>): void {
     this.context = context;
+    this.noMatch = context.metrics.counter('join-no-match-dropped', { description: 'stream records of an inner join with no table record for their key' });
     this.table = context.getStateStore(this.storeName) as unknown as ReadOnlyKeyValueStore<K, VT>;
   }
   process(record: StreamRecord<K, V>): void {
     const tableValue = record.key === null || record.key === undefined ? undefined : this.table.get(record.key);
     if (tableValue === undefined && !this.left) {
-      this.context.metrics.increment('join-no-match-dropped');
+      this.noMatch.increment();
       return;
     }
     this.context.forward({ key: record.key, value: this.joiner(record.value, tableValue as VT, record.key), timestamp: record.timestamp, headers: record.headers });

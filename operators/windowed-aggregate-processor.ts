@@ -1,5 +1,5 @@
 import type { Aggregator } from '../topology/aggregator';
-import type { Processor, ProcessorContext } from '../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';
 import type { TimeWindows } from '../topology/windows';
 import type { Windowed, WindowStore } from '../state/window-store';
@@ -22,6 +22,8 @@ export interface WindowedAggregateConfig {
  */
 export class WindowedAggregateProcessor<K, V, A, R> implements Processor<K, V, Windowed<K>, R> {
   private context!: ProcessorContext<Windowed<K>, R>;
+  private skipped!: Counter;
+  private late!: Counter;
   private store!: WindowStore<K, A>;
   private observedStreamTime = -Infinity;
   /** Earliest window start that may still be open; windows before it were closed and emitted. */
@@ -36,12 +38,14 @@ export class WindowedAggregateProcessor<K, V, A, R> implements Processor<K, V, W
 
   init(context: ProcessorContext<Windowed<K>, R>): void {
     this.context = context;
+    this.skipped = context.metrics.counter('skipped-null-key-or-value', { droppedRecords: true, description: 'records with a null key or value, skipped as Kafka Streams does' });
+    this.late = context.metrics.counter('late-records-dropped', { droppedRecords: true, description: 'records for a window already closed (stream time past its end plus grace)' });
     this.store = context.getStateStore<WindowStore<K, A>>(this.storeName);
   }
 
   process(record: StreamRecord<K, V>): void {
     if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) {
-      this.context.metrics.increment('skipped-null-key-or-value');
+      this.skipped.increment();
       return;
     }
     if (record.timestamp > this.observedStreamTime) {
@@ -54,7 +58,7 @@ export class WindowedAggregateProcessor<K, V, A, R> implements Processor<K, V, W
     for (const start of this.windows.windowsFor(record.timestamp)) {
       const end = start + sizeMs;
       if (end + graceMs <= this.observedStreamTime) {
-        this.context.metrics.increment('late-records-dropped');
+        this.late.increment();
         this.context.log('debug', 'dropping late record: its window closed', {
           store: this.storeName, timestamp: record.timestamp, windowStart: start, windowEnd: end, streamTime: this.observedStreamTime, ...this.context.origin(),
         });

@@ -71,6 +71,11 @@ export class PartitionGroup {
     return this.buffered(topic) >= this.options.maxBufferedPerPartition;
   }
 
+  /** Latest known end offset of a partition (from its fetched batches). */
+  endOffset(topic: string): number {
+    return this.queue(topic).endOffset;
+  }
+
   bufferedTotal(): number {
     let n = 0;
     for (const q of this.queues) n += q.records.length - q.head;

@@ -4,10 +4,11 @@
  * synchronously without queues or promises.
  */
 import { WeirError } from '../errors/weir-error';
-import type { Cancellable, CommitParticipant, Processor, ProcessorContext, ProcessorMetrics, PunctuationType } from '../topology/processor';
+import type { Cancellable, CommitParticipant, Processor, ProcessorContext, PunctuationType } from '../topology/processor';
 import type { RecordOrigin, StreamRecord } from '../topology/record';
 import type { StateStore } from '../state/state-store';
 import type { LogLevel } from './logger';
+import type { NodeMetrics } from './metrics/node-metrics';
 
 /** What a processor context needs from its task. */
 export interface TaskServices {
@@ -18,7 +19,6 @@ export interface TaskServices {
   origin(): RecordOrigin | undefined;
   store(name: string, processor: string): StateStore;
   schedule(intervalMs: number, type: PunctuationType, callback: (timestamp: number) => void): Cancellable;
-  readonly metrics: ProcessorMetrics;
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
   registerCommitParticipant(participant: CommitParticipant): void;
 }
@@ -37,6 +37,8 @@ export class ProcessorRuntimeNode implements RuntimeNode, ProcessorContext<unkno
     private readonly processor: Processor<unknown, unknown, unknown, unknown>,
     private readonly allowedStores: ReadonlySet<string>,
     private readonly task: TaskServices,
+    /** This processor's metrics in its task; `processed` counts the records it was given. */
+    readonly metrics: NodeMetrics,
   ) {}
 
   get applicationId(): string {
@@ -45,10 +47,6 @@ export class ProcessorRuntimeNode implements RuntimeNode, ProcessorContext<unkno
   get taskId(): string {
     return this.task.taskId;
   }
-  get metrics(): ProcessorMetrics {
-    return this.task.metrics;
-  }
-
   connect(children: RuntimeNode[]): void {
     this.children = children;
     this.childrenByName = new Map(children.map((c) => [c.name, c]));
@@ -59,6 +57,7 @@ export class ProcessorRuntimeNode implements RuntimeNode, ProcessorContext<unkno
   }
 
   process(record: StreamRecord<unknown, unknown>): void {
+    this.metrics.processed++;
     this.processor.process(record);
   }
 

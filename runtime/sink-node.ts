@@ -1,6 +1,7 @@
 import type { SinkNode } from '../topology/topology-graph';
 import type { StreamRecord } from '../topology/record';
 import type { RuntimeNode } from './processor-node';
+import type { NodeMetrics } from './metrics/node-metrics';
 import { recordSize, toLogHeaders, tooLarge, type RecordCollector } from './record-collector';
 
 /** Serializes records for a topic into the task's collector; too-large or unserializable ones go to the dead-letter topic. */
@@ -14,11 +15,13 @@ export class SinkRuntimeNode implements RuntimeNode {
     private readonly collector: RecordCollector,
     private readonly maxRecordBytes: number,
     private readonly onFailure: (record: { key: Buffer | null; value: Buffer | null; timestamp: number }, error: unknown, where: string) => void,
+    private readonly metrics: NodeMetrics,
   ) {
     this.name = node.name;
   }
 
   process(record: StreamRecord<unknown, unknown>): void {
+    this.metrics.processed++;
     let key: Buffer | null;
     let value: Buffer | null;
     try {

@@ -3,6 +3,7 @@ import type { SourceNode } from '../topology/topology-graph';
 import type { StreamRecord } from '../topology/record';
 import type { ConsumedRecord } from './log';
 import type { RuntimeNode } from './processor-node';
+import type { NodeMetrics } from './metrics/node-metrics';
 
 /** Turns consumed bytes into typed records with their event time; bad records are handed to `onUndecodable`. */
 export class SourceRuntimeNode {
@@ -13,6 +14,7 @@ export class SourceRuntimeNode {
     /** Full topic name (internal topics carry the application id). */
     readonly topic: string,
     private readonly onUndecodable: (record: ConsumedRecord, error: unknown) => void,
+    private readonly metrics: NodeMetrics,
   ) {}
 
   get name(): string {
@@ -56,6 +58,7 @@ export class SourceRuntimeNode {
   }
 
   forward(record: StreamRecord<unknown, unknown>): void {
+    this.metrics.processed++;
     const children = this.children;
     for (let i = 0; i < children.length; i++) children[i].process(record);
   }

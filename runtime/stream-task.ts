@@ -4,7 +4,7 @@
  * and at commit hands over its outputs, changelog records and offsets as one unit.
  */
 import { WeirError } from '../errors/weir-error';
-import type { Cancellable, CommitParticipant, ProcessorMetrics, PunctuationType } from '../topology/processor';
+import type { Cancellable, CommitParticipant, PunctuationType } from '../topology/processor';
 import type { RecordOrigin } from '../topology/record';
 import type { SubTopology, TopologyGraph, TopologyNode } from '../topology/topology-graph';
 import type { StateStore } from '../state/state-store';
@@ -31,13 +31,15 @@ export interface StreamTaskOptions {
   readonly logger: Logger;
   /** Wall-clock source; the test driver supplies a manual one. */
   readonly clock: () => number;
+  /** Created by the task manager before restoration, so that its progress is visible; a new one by default. */
+  readonly metrics?: TaskMetrics;
 }
 
 export class StreamTask implements TaskServices {
   readonly taskId: string;
   readonly applicationId: string;
   readonly partition: number;
-  readonly metrics: TaskMetrics & ProcessorMetrics = new TaskMetrics();
+  readonly metrics: TaskMetrics;
   private readonly collector = new RecordCollector();
   private readonly sources = new Map<string, SourceRuntimeNode>();
   /** Processors in topological order, for init and end of input. */
@@ -47,8 +49,11 @@ export class StreamTask implements TaskServices {
   private readonly participants: CommitParticipant[] = [];
   /** Next offset to consume per input topic of this partition, as it will be committed. */
   private readonly consumedOffsets = new Map<string, number>();
+  /** Where each input partition started (its committed offset), until a record of it is consumed. */
+  private readonly startOffsets = new Map<string, number>();
   private currentOrigin: RecordOrigin | undefined;
   private currentStreamTime = -Infinity;
+  private latencySample = 0;
   private uncommitted = false;
   private readonly logger: Logger;
   private readonly dlqTopic: string;
@@ -59,6 +64,7 @@ export class StreamTask implements TaskServices {
     this.applicationId = config.applicationId;
     this.partition = partition;
     this.taskId = `${subTopology.id}_${partition}`;
+    this.metrics = options.metrics ?? new TaskMetrics(this.taskId);
     this.logger = options.logger.child({ task: this.taskId });
     this.dlqTopic = deadLetterTopicName(config.applicationId);
     this.buildNodes();
@@ -88,7 +94,10 @@ export class StreamTask implements TaskServices {
   process(records: readonly ConsumedRecord[]): void {
     if (records.length === 0) return;
     const source = this.sourceFor(records[0].topic);
+    const started = performance.now();
     for (let i = 0; i < records.length; i++) this.processRecord(source, records[i]);
+    const ended = performance.now();
+    this.metrics.processLatency.recordTotal(ended - started, records.length, ended);
     this.currentOrigin = undefined;
     this.uncommitted = true;
   }
@@ -100,17 +109,34 @@ export class StreamTask implements TaskServices {
 
   /** Where an input partition starts and ends, so the task knows which partitions to wait for. */
   initializeInput(topic: string, position: number, endOffset: number): void {
+    this.startOffsets.set(topic, position);
     this.partitionGroup.initialize(topic, position, endOffset);
+  }
+
+  /**
+   * Records of an input partition not processed yet: its latest known end offset (of the fetched
+   * batches, or `endOffset` when the caller fetched a later one) minus the next offset to process,
+   * read at scrape time. Under read_committed the final transaction marker is not a record, as
+   * Kafka's consumer, whose position steps over markers, reports it.
+   */
+  inputLag(topic: string, endOffset = 0): number {
+    const next = this.consumedOffsets.get(topic) ?? this.startOffsets.get(topic) ?? 0;
+    const end = Math.max(endOffset, this.partitionGroup.endOffset(topic));
+    const markers = this.options.config.processingGuarantee === 'exactly_once' ? 1 : 0;
+    return Math.max(0, end - next - markers);
   }
 
   /** Processes buffered records in timestamp order until empty or waiting for a partition; returns how many. */
   processBuffered(now: number): number {
     let processed = 0;
+    const started = performance.now();
     for (let consumed = this.partitionGroup.next(now); consumed !== undefined; consumed = this.partitionGroup.next(now)) {
       this.processRecord(this.sourceFor(consumed.topic), consumed);
       processed++;
     }
     if (processed > 0) {
+      const ended = performance.now();
+      this.metrics.processLatency.recordTotal(ended - started, processed, ended);
       this.currentOrigin = undefined;
       this.uncommitted = true;
     }
@@ -126,7 +152,19 @@ export class StreamTask implements TaskServices {
     return this.partitionGroup.bufferedTotal();
   }
 
+  /**
+   * Batches are timed as a whole for process-latency-avg; one record in 64 is also timed alone for
+   * process-latency-max, since reading the clock costs about as much as a simple record on a loaded machine.
+   */
   private processRecord(source: SourceRuntimeNode, consumed: ConsumedRecord): void {
+    if ((++this.latencySample & 63) !== 1) return this.runRecord(source, consumed);
+    const started = performance.now();
+    this.runRecord(source, consumed);
+    const ended = performance.now();
+    this.metrics.processLatency.recordMax(ended - started, ended);
+  }
+
+  private runRecord(source: SourceRuntimeNode, consumed: ConsumedRecord): void {
     this.currentOrigin = consumed;
     const record = source.decode(consumed, this.currentStreamTime);
     if (record !== undefined) {
@@ -253,14 +291,14 @@ export class StreamTask implements TaskServices {
     for (const node of subTopology.nodes) {
       if (node.kind === 'source') {
         const topic = this.fullTopicName(node.topic, node.internal);
-        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name));
+        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name), this.metrics.node(node.name));
         this.sources.set(topic, source);
         runtime.set(node.name, source);
       } else if (node.kind === 'sink') {
         const topic = this.fullTopicName(node.topic, node.internal);
-        runtime.set(node.name, new SinkRuntimeNode(node, topic, this.collector, config.maxRecordBytes, (record, error, where) => this.deadLetter({ ...record, headers: {} }, error, where)));
+        runtime.set(node.name, new SinkRuntimeNode(node, topic, this.collector, config.maxRecordBytes, (record, error, where) => this.deadLetter({ ...record, headers: {} }, error, where), this.metrics.node(node.name)));
       } else {
-        runtime.set(node.name, new ProcessorRuntimeNode(node.name, node.supplier(), new Set(node.stores), this));
+        runtime.set(node.name, new ProcessorRuntimeNode(node.name, node.supplier(), new Set(node.stores), this, this.metrics.node(node.name)));
       }
     }
     const childrenOf = (node: TopologyNode) => node.children.map((c) => runtime.get(c) as RuntimeNode);
@@ -275,7 +313,7 @@ export class StreamTask implements TaskServices {
   }
 
   private handleUndecodable(record: ConsumedRecord, error: unknown, source: string): void {
-    this.metrics.increment('deserialization-errors');
+    this.metrics.deserializationErrors.increment();
     const policy = this.options.config.deserializationErrorPolicy;
     if (policy === 'fail') throw error;
     this.logger.log('warn', 'undecodable record', { topic: record.topic, partition: record.partition, offset: record.offset, error, policy });
@@ -283,13 +321,13 @@ export class StreamTask implements TaskServices {
   }
 
   private handleProcessingError(record: ConsumedRecord, error: unknown): void {
-    this.metrics.increment('processing-errors');
+    this.metrics.processingErrors.increment();
     this.logger.log('error', 'processing failed; record sent to the dead-letter topic', { topic: record.topic, partition: record.partition, offset: record.offset, error });
     this.deadLetter(record, error, 'processing');
   }
 
   private deadLetter(record: Pick<ConsumedRecord, 'key' | 'value' | 'timestamp' | 'headers'> & Partial<ConsumedRecord>, error: unknown, where: string): void {
-    this.metrics.increment('dead-lettered');
+    this.metrics.deadLettered.increment();
     const origin = this.currentOrigin;
     this.collector.add(deadLetterRecord(this.dlqTopic, { ...record, topic: record.topic ?? origin?.topic, partition: record.partition ?? origin?.partition, offset: record.offset ?? origin?.offset }, error, where));
   }

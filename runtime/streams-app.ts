@@ -17,12 +17,17 @@ import { resolveStreamsConfig, internalTopicName, deadLetterTopicName, type Stre
 import { TaskManager } from './task-manager';
 import { initSerdes } from './init-serdes';
 import type { StreamTask } from './stream-task';
+import { ReplicaServer } from './http/replica-server';
+import { StreamsMetrics, type MetricsSource } from './metrics/streams-metrics';
+import { mountReplicaEndpoints, type HealthSource } from './metrics/replica-endpoints';
 
 export type StreamsAppState = 'created' | 'running' | 'closing' | 'closed' | 'failed';
 
 export interface StreamsAppOptions {
   readonly logger?: Logger;
   readonly clock?: () => number;
+  /** Names this replica in metrics (`thread_id` is `<clientId>-StreamThread-1`); default `<applicationId>-<pid>`. */
+  readonly clientId?: string;
 }
 
 export class StreamsApp {
@@ -34,6 +39,11 @@ export class StreamsApp {
   private running: Promise<void> | undefined;
   private currentState: StreamsAppState = 'created';
   private failure: unknown;
+  /** The replica's Prometheus registry, scraped by `/metrics` when `metricsPort` is set. */
+  readonly prometheus: StreamsMetrics;
+  private readonly source: MetricsSource & HealthSource;
+  /** The HTTP endpoint, while it runs; other features add their routes to it. */
+  http: ReplicaServer | undefined;
 
   constructor(
     readonly topology: Topology,
@@ -44,6 +54,34 @@ export class StreamsApp {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
     this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+    const clientId = options.clientId ?? `${this.config.applicationId}-${process.pid}`;
+    this.source = this.metricsSource(`${clientId}-StreamThread-1`);
+    this.prometheus = new StreamsMetrics(this.source, this.logger);
+  }
+
+  /** What the metrics and the health endpoints read of this app. */
+  private metricsSource(threadId: string): MetricsSource & HealthSource {
+    const tasks = this.tasks;
+    const app = this;
+    return {
+      applicationId: this.config.applicationId,
+      threadId,
+      thread: tasks.threadMetrics,
+      activeTasks: () => tasks.activeTasks(),
+      restoringTasks: () => tasks.restoring(),
+      admin: () => this.log.admin(),
+      get state() {
+        return app.currentState;
+      },
+      get failure() {
+        return app.failure;
+      },
+    };
+  }
+
+  /** Where the HTTP endpoint listens, once started. */
+  httpAddress(): { host: string; port: number } | undefined {
+    return this.http?.address();
   }
 
   get state(): StreamsAppState {
@@ -70,6 +108,7 @@ export class StreamsApp {
   /** Creates missing topics, joins the group and starts processing; resolves once the consumer runs. */
   async start(): Promise<void> {
     if (this.currentState !== 'created') throw new WeirError('INVALID_CONFIG', `cannot start a StreamsApp in state ${this.currentState}`);
+    if (this.config.metricsPort !== undefined) await this.startHttp(this.config.metricsPort);
     await this.ensureTopics();
     await initSerdes(this.topology);
     const topics = this.topology.subTopologies.flatMap((s) => this.tasks.sourceTopicsOf(s));
@@ -151,11 +190,23 @@ export class StreamsApp {
     if (this.currentState === 'closed' || this.currentState === 'closing') return;
     this.currentState = 'closing';
     if (this.timer) clearInterval(this.timer);
-    await this.consumer?.stop();
-    await this.running;
-    await this.tasks.closeAll(true);
-    this.currentState = this.failure ? 'failed' : 'closed';
+    try {
+      await this.consumer?.stop();
+      await this.running;
+      await this.tasks.closeAll(true);
+    } finally {
+      this.currentState = this.failure ? 'failed' : 'closed';
+      await this.http?.close();
+      this.http = undefined;
+    }
     this.logger.log('info', 'closed', { state: this.currentState });
+  }
+
+  private async startHttp(port: number): Promise<void> {
+    const server = new ReplicaServer({ host: this.config.metricsHost, port, logger: this.logger });
+    mountReplicaEndpoints(server, this.source, this.prometheus);
+    await server.start();
+    this.http = server;
   }
 
   private fail(error: unknown): void {

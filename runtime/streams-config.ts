@@ -30,6 +30,10 @@ export interface StreamsConfig {
   /** Wall-clock punctuators and idle commits are checked this often. */
   readonly pollIntervalMs: number;
   readonly logLevel: LogLevel;
+  /** Port of the replica's HTTP endpoint (`/metrics`, `/health`, `/ready`); none by default, 0 picks a free one. */
+  readonly metricsPort: number | undefined;
+  /** Address the HTTP endpoint listens on (default loopback, 127.0.0.1). */
+  readonly metricsHost: string;
 }
 
 export type StreamsConfigInput = Partial<StreamsConfig> & Pick<StreamsConfig, 'applicationId'>;
@@ -48,6 +52,8 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     bufferedRecordsPerPartition: input.bufferedRecordsPerPartition ?? 10_000,
     pollIntervalMs: input.pollIntervalMs ?? 100,
     logLevel: input.logLevel ?? ((process.env.WEIR_LOG_LEVEL as LogLevel | undefined) ?? 'info'),
+    metricsPort: input.metricsPort,
+    metricsHost: input.metricsHost ?? '127.0.0.1',
   };
   const fail = (option: string, allowed: string) => {
     throw new WeirError('INVALID_CONFIG', `invalid ${option}: ${JSON.stringify((config as unknown as Record<string, unknown>)[option])}; allowed: ${allowed}`, { option });
@@ -61,6 +67,8 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   if (!(config.maxTaskIdleMs >= 0)) fail('maxTaskIdleMs', 'a number of ms >= 0');
   if (!(Number.isInteger(config.bufferedRecordsPerPartition) && config.bufferedRecordsPerPartition > 0)) fail('bufferedRecordsPerPartition', 'a positive integer');
   if (!(config.pollIntervalMs > 0)) fail('pollIntervalMs', 'a positive number of ms');
+  if (config.metricsPort !== undefined && !(Number.isInteger(config.metricsPort) && config.metricsPort >= 0 && config.metricsPort <= 65535)) fail('metricsPort', 'an integer port from 0 to 65535');
+  if (!(typeof config.metricsHost === 'string' && config.metricsHost.length > 0)) fail('metricsHost', 'a host name or IP address');
   return config;
 }
 

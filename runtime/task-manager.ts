@@ -13,6 +13,8 @@ import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
 import { withRetry } from './retry';
 import { isWeirError } from '../errors/weir-error';
+import { TaskMetrics } from './task-metrics';
+import { ThreadMetrics } from './metrics/thread-metrics';
 
 interface ManagedTask {
   readonly task: StreamTask;
@@ -32,6 +34,9 @@ export class TaskManager {
   private readonly tasks = new Map<string, ManagedTask>();
   private readonly taskByTopicPartition = new Map<string, ManagedTask>();
   private sharedCommitLog: CommitLog | undefined;
+  /** Tasks being created, by id: their stores are restoring. */
+  private readonly restoringTasks = new Map<string, TaskMetrics>();
+  readonly threadMetrics = new ThreadMetrics();
   consumer: GroupConsumer | undefined;
 
   constructor(
@@ -51,7 +56,35 @@ export class TaskManager {
     return [...this.tasks.values()].map((t) => t.task);
   }
 
+  /** Metrics of the tasks whose stores are being restored now. */
+  restoring(): TaskMetrics[] {
+    return [...this.restoringTasks.values()];
+  }
+
   async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
+    const thread = this.threadMetrics;
+    thread.rebalancing++;
+    try {
+      await this.assign(partitions);
+      thread.assignments++;
+      thread.awaitingAssignment = false;
+    } finally {
+      thread.rebalancing--;
+    }
+  }
+
+  async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
+    const thread = this.threadMetrics;
+    thread.rebalancing++;
+    thread.awaitingAssignment = true;
+    try {
+      await this.revoke(partitions);
+    } finally {
+      thread.rebalancing--;
+    }
+  }
+
+  private async assign(partitions: readonly TopicPartition[]): Promise<void> {
     const assigned = new Set(partitions.map((p) => `${p.topic}:${p.partition}`));
     const partitionNumbers = [...new Set(partitions.map((p) => p.partition))];
     for (const sub of this.topology.subTopologies) {
@@ -64,7 +97,7 @@ export class TaskManager {
     }
   }
 
-  async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
+  private async revoke(partitions: readonly TopicPartition[]): Promise<void> {
     const affected = new Set<ManagedTask>();
     for (const p of partitions) {
       const managed = this.taskByTopicPartition.get(`${p.topic}:${p.partition}`);
@@ -133,6 +166,7 @@ export class TaskManager {
   private async createTask(sub: SubTopology, partition: number, topics: string[]): Promise<void> {
     const { config, topology, logger } = this;
     const taskId = `${sub.id}_${partition}`;
+    const metrics = new TaskMetrics(taskId);
     const stateManager = new TaskStateManager({
       applicationId: config.applicationId,
       taskId,
@@ -140,6 +174,7 @@ export class TaskManager {
       taskDir: join(config.stateDir, config.applicationId, taskId),
       suppliers: sub.stores.map((s) => topology.graph.stores.get(s)!),
       logger: logger.child({ task: taskId }),
+      metrics,
     });
     // Under exactly_once the task's transactional producer is initialized before restoration, as in
     // Kafka Streams: that fences a zombie owner and aborts its open transaction, so nothing it
@@ -149,19 +184,22 @@ export class TaskManager {
       ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
       : await this.shared();
     const reader = this.log.partitionReader({ readCommitted: exactlyOnce });
+    this.restoringTasks.set(taskId, metrics);
     try {
       await stateManager.open({ admin: this.log.admin(), reader });
     } catch (error) {
       if (exactlyOnce) await commitLog.close();
       throw error;
     } finally {
+      this.restoringTasks.delete(taskId);
       await reader.close();
     }
-    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
+    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, metrics });
     task.initialize();
     await this.initializeInputs(task, topics, partition);
     const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false };
     this.tasks.set(taskId, managed);
+    this.threadMetrics.taskCreated++;
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
     logger.log('info', 'task created', { task: taskId, topics });
   }
@@ -199,6 +237,7 @@ export class TaskManager {
     const now = this.clock();
     if (managed.migrated || !managed.task.needsCommit()) return;
     if (!force && now - managed.lastCommit < this.config.commitIntervalMs) return;
+    const started = performance.now();
     const unit = await managed.task.prepareCommit();
     try {
       await withRetry(() => managed.commitLog.commit(unit), {
@@ -217,6 +256,10 @@ export class TaskManager {
     }
     managed.task.commitSucceeded();
     managed.lastCommit = now;
+    const ended = performance.now();
+    managed.task.metrics.commitLatency.record(ended - started, ended);
+    this.threadMetrics.commitLatency.record(ended - started, ended);
+    this.threadMetrics.commits++;
   }
 
   /**
@@ -255,6 +298,9 @@ export class TaskManager {
       await stateManager.close(endOffsets);
       if (managed.ownsCommitLog) await managed.commitLog.close();
       this.tasks.delete(task.taskId);
+      this.threadMetrics.taskClosed++;
+      this.threadMetrics.processedByClosedTasks += task.metrics.processed;
+      this.threadMetrics.restoredByClosedTasks += task.metrics.restoredRecords;
       for (const [key, m] of this.taskByTopicPartition) if (m === managed) this.taskByTopicPartition.delete(key);
       this.logger.log('info', 'task closed', { task: task.taskId, clean });
     });

@@ -14,6 +14,7 @@ import { CheckpointFile } from '../state/checkpoint-file';
 import type { LogAdmin, PartitionReader, ProducedRecord } from './log';
 import type { Logger } from './logger';
 import { changelogTopicName } from './streams-config';
+import type { TaskMetrics } from './task-metrics';
 
 export interface TaskStateManagerOptions {
   readonly applicationId: string;
@@ -23,6 +24,8 @@ export interface TaskStateManagerOptions {
   readonly taskDir: string;
   readonly suppliers: readonly StoreSupplier[];
   readonly logger: Logger;
+  /** Where restoration progress goes (restored and remaining records, the store being restored). */
+  readonly metrics?: TaskMetrics;
 }
 
 export interface RestoreSource {
@@ -50,7 +53,7 @@ export class TaskStateManager {
     await mkdir(taskDir, { recursive: true });
     const checkpointFile = CheckpointFile.forTask(taskDir);
     const checkpoint = new Map((await checkpointFile.read()).map((e) => [`${e.topic}:${e.partition}`, e.offset]));
-    let restoredRecords = 0;
+    const toRestore: { store: StateStore; topic: string; from: number; end: number }[] = [];
     for (const supplier of suppliers) {
       const store = supplier.build();
       const topic = changelogTopicName(applicationId, store.name);
@@ -63,16 +66,25 @@ export class TaskStateManager {
       this.changelogTopics.set(store.name, topic);
       if (!source) continue;
       const from = store.persistent && checkpointed !== undefined ? checkpointed : await source.admin.beginningOffset({ topic, partition });
-      restoredRecords += await this.restore(store, topic, from, source, logger);
+      const end = await source.admin.endOffset({ topic, partition });
+      if (end > from) toRestore.push({ store, topic, from, end });
+    }
+    // Every changelog's range is known before the first is restored, so the remaining count only falls.
+    const metrics = this.options.metrics;
+    if (metrics) metrics.remainingRecords = toRestore.reduce((sum, r) => sum + (r.end - r.from), 0);
+    let restoredRecords = 0;
+    for (const { store, topic, from, end } of toRestore) restoredRecords += await this.restore(store, topic, from, end, source!, logger);
+    if (metrics) {
+      metrics.remainingRecords = 0;
+      metrics.restoringStore = undefined;
     }
     await rm(checkpointFile.file, { force: true });
     return { restoredRecords };
   }
 
-  private async restore(store: StateStore, topic: string, from: number, source: RestoreSource, logger: Logger): Promise<number> {
-    const partition = this.options.partition;
-    const end = await source.admin.endOffset({ topic, partition });
-    if (end <= from) return 0;
+  private async restore(store: StateStore, topic: string, from: number, end: number, source: RestoreSource, logger: Logger): Promise<number> {
+    const { partition, metrics } = this.options;
+    if (metrics) metrics.restoringStore = store.name;
     const started = Date.now();
     logger.log('info', 'restoring store from changelog', { store: store.name, topic, partition, from, to: end });
     let restored = 0;
@@ -80,6 +92,10 @@ export class TaskStateManager {
     for await (const batch of source.reader.read({ topic, partition }, from, end)) {
       await store.restore(batch.map((r) => ({ key: r.key ?? Buffer.alloc(0), value: r.value })));
       restored += batch.length;
+      if (metrics) {
+        metrics.restoredRecords += batch.length;
+        metrics.remainingRecords -= batch.length;
+      }
       if (Date.now() - lastLog > 2000) {
         lastLog = Date.now();
         logger.log('info', 'restoration progress', { store: store.name, restored, remaining: end - from - restored });

@@ -7,9 +7,46 @@ export interface Cancellable {
   cancel(): void;
 }
 
-/** Counters a processor reports (dropped late records, dead letters...); summed per task and shown by the runtime. */
+/** A count a processor increments on its hot path: one numeric field, read when metrics are scraped. */
+export interface Counter {
+  increment(by?: number): void;
+}
+
+export interface MetricOptions {
+  /** One line for the HELP text of `/metrics`. */
+  readonly description?: string;
+  /** Extra labels (`{ rule: 'cooldown' }`); every use of one metric name must give the same label names. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface CounterOptions extends MetricOptions {
+  /** The records counted were dropped (late, null key): they add to the task's `dropped-records-total`. */
+  readonly droppedRecords?: boolean;
+}
+
+export interface MeasureOptions extends MetricOptions {
+  /** A total kept elsewhere (a sink's retries) rather than a level (its buffered rows). */
+  readonly monotonic?: boolean;
+  /** `replica` when the tasks of the process share what is measured (one sink buffer per process): exposed once, without a task label. */
+  readonly scope?: 'task' | 'replica';
+}
+
+/**
+ * Metrics a processor reports, tagged with its task and processor name (Kafka Streams'
+ * processor-node metrics). Create them in `init`, so that the hot path only increments a field:
+ *
+ * ```ts
+ * init(context) { this.late = context.metrics.counter('late-records-dropped', { droppedRecords: true }); }
+ * process(record) { if (tooLate) this.late.increment(); }
+ * ```
+ * Names are lowercase words joined by `-`; `/metrics` shows `late-records-dropped` as
+ * `weir_stream_processor_node_late_records_dropped_total`.
+ */
 export interface ProcessorMetrics {
-  increment(name: string, by?: number): void;
+  /** The processor's counter of that name (and labels), created on first use. */
+  counter(name: string, options?: CounterOptions): Counter;
+  /** A value read at scrape time, such as a buffer's size. */
+  measure(name: string, read: () => number, options?: MeasureOptions): void;
 }
 
 /**

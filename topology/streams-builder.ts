@@ -4,7 +4,7 @@ import { KTable } from './ktable';
 import { Topology } from './topology';
 import type { Serde } from '../serdes/serde';
 import type { StreamRecord } from './record';
-import type { Processor, ProcessorContext } from './processor';
+import type { Counter, Processor, ProcessorContext } from './processor';
 import type { KeyValueStore } from '../state/key-value-store';
 import type { StoreSupplier } from '../state/state-store';
 
@@ -86,13 +86,15 @@ class TableMaterializer<K, V> implements Processor<K, V> {
   private store!: KeyValueStore<K, V>;
   private context!: ProcessorContext<K, V>;
   constructor(private readonly storeName: string) {}
+  private skipped!: Counter;
   init(context: ProcessorContext<K, V>): void {
     this.context = context;
+    this.skipped = context.metrics.counter('table-null-key-skipped', { droppedRecords: true, description: 'table records with a null key, skipped' });
     this.store = context.getStateStore<KeyValueStore<K, V>>(this.storeName);
   }
   process(record: StreamRecord<K, V>): void {
     if (record.key === null || record.key === undefined) {
-      this.context.metrics.increment('table-null-key-skipped');
+      this.skipped.increment();
       return;
     }
     if (record.value === null || record.value === undefined) this.store.delete(record.key);

@@ -72,6 +72,8 @@ export interface ReplicaOptions {
   readonly input: string;
   readonly output: string;
   readonly logDir: string;
+  /** More `weir run` arguments (`--metrics-port N`). */
+  readonly args?: readonly string[];
 }
 
 /** `weir run` in its own process, with its own state dir; its log lines go to `<logDir>/<name>.log`. */
@@ -89,6 +91,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       '--application-id', options.applicationId,
       '--state-dir', stateDir,
       '--guarantee', options.guarantee,
+      ...(options.args ?? []),
     ],
     {
       cwd: ROOT,

@@ -59,6 +59,8 @@ export interface WindowResult {
   readonly anomalies: Anomaly[];
   /** `incident` known events opened or closed (for the known-events topic that gates baseline learning). */
   readonly incidents: KnownEvent[];
+  /** The suppression rules that applied to each firing alert, in order (the last decided a suppress, dedupe or delay). */
+  readonly rules: ReadonlyMap<Alert, readonly string[]>;
 }
 
 export class AlertEngine {
@@ -154,14 +156,15 @@ export class AlertEngine {
     const decisions = this.correlator.correlate(windows, inTrouble);
     const alerts: Alert[] = [];
     const incidents: KnownEvent[] = [];
+    const rules = new Map<Alert, readonly string[]>();
     for (const d of decisions) {
       const st = this.stateOf(d.service);
-      const a = this.lifecycle(d, st);
+      const a = this.lifecycle(d, st, rules);
       if (a) alerts.push(a);
       const change = this.incidentChange(d, st);
       if (change) incidents.push(change);
     }
-    return { alerts, decisions, anomalies, incidents };
+    return { alerts, decisions, anomalies, incidents, rules };
   }
 
   private stateOf(service: string): ServiceState {
@@ -184,7 +187,7 @@ export class AlertEngine {
     return undefined;
   }
 
-  private lifecycle(d: CorrelatedDecision, st: ServiceState): Alert | undefined {
+  private lifecycle(d: CorrelatedDecision, st: ServiceState, rules: Map<Alert, readonly string[]>): Alert | undefined {
     const base = { service: d.service, window_start: d.window_start, window_end: d.window_end, signals: d.signals, confidence: d.confidence };
     if (d.severity === null) {
       st.streak = 0;
@@ -216,7 +219,9 @@ export class AlertEngine {
     }
     if (outcome.decision === 'fire' || outcome.decision === 'downgrade') st.open = { id, primary: d.primary };
     if (outcome.decision === 'dedupe') st.open = { id: outcome.dedupeOf ?? id, primary: d.primary };
-    return { id, ...base, severity: outcome.severity, decision: outcome.decision, note: outcome.note, status: 'firing' };
+    const alert: Alert = { id, ...base, severity: outcome.severity, decision: outcome.decision, note: outcome.note, status: 'firing' };
+    rules.set(alert, outcome.rules);
+    return alert;
   }
 
   private activeKnownEvents(service: string, start: number, end: number): KnownEvent[] {

@@ -6,12 +6,13 @@
  * moving); the rest of the engine's state (call graph, per-service lifecycle) lives in memory and a
  * task that moves rebuilds it from the stream it reads.
  */
-import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
 import { NO_HEADERS } from '../../topology/record';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine';
 import { AlertQualityTracker } from './alert-quality-tracker';
 import type { AlertInput, AlertOutput } from './alert-input';
+import type { Alert } from '../../schemas/alert';
 import type { KeyValueStore } from '../../state/key-value-store';
 
 export interface AlertsProcessorOptions extends AlertEngineOptions {
@@ -42,9 +43,15 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
   }
 
   private thresholds?: KeyValueStore<string, number>;
+  private lateForecasts!: Counter;
+  private resolved!: Counter;
+  /** Alert counters by decision and deciding rule, created as decisions appear (alerts are rare, records are not). */
+  private readonly decided = new Map<string, Counter>();
 
   init(context: ProcessorContext<string, AlertOutput>): void {
     this.context = context;
+    this.lateForecasts = context.metrics.counter('late-forecasts', { droppedRecords: true, description: 'forecasts for a window already correlated' });
+    this.resolved = context.metrics.counter('alerts-resolved', { description: 'alerts resolved after their recovery windows' });
     if (this.options.thresholdStore) {
       this.thresholds = context.getStateStore<KeyValueStore<string, number>>(this.options.thresholdStore);
       for (const [key, value] of this.thresholds.all()) {
@@ -81,7 +88,7 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
         const p = input.prediction;
         if (p.actual === null) break;
         if (p.window_start < this.closedUntil) {
-          this.context.metrics.increment('late-forecasts');
+          this.lateForecasts.increment();
           break;
         }
         if (!this.pending.includes(p.window_start)) {
@@ -110,11 +117,29 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
       for (const anomaly of result.anomalies) this.emit(`${anomaly.service}/${anomaly.metric}`, { kind: 'anomaly', anomaly }, at);
       for (const alert of result.alerts) {
         if (alert.status === 'firing' && (alert.decision === 'fire' || alert.decision === 'downgrade')) this.quality.recordAlert(alert);
+        this.count(alert, result.rules.get(alert) ?? []);
         this.emit(alert.service, { kind: 'alert', alert }, at);
       }
       for (const event of result.incidents) this.emit(event.id, { kind: 'incident', event }, at);
     }
     for (const quality of this.quality.flush(streamTime)) this.emit(String(quality.window_start), { kind: 'quality', quality }, quality.window_end);
+  }
+
+  /** `alerts-fired` (fire, downgrade) or `alerts-suppressed` (suppress, dedupe, delay), by decision and the rule that decided it. */
+  private count(alert: Alert, rules: readonly string[]): void {
+    if (alert.status === 'resolved') return this.resolved.increment();
+    const rule = rules[rules.length - 1] ?? 'none';
+    const key = `${alert.decision}/${rule}`;
+    let counter = this.decided.get(key);
+    if (!counter) {
+      const fired = alert.decision === 'fire' || alert.decision === 'downgrade';
+      counter = this.context.metrics.counter(fired ? 'alerts-fired' : 'alerts-suppressed', {
+        labels: { decision: alert.decision, rule },
+        description: fired ? 'alerts fired, by decision and the last suppression rule that downgraded them (none)' : 'alerts held back, by decision and the suppression rule that decided it',
+      });
+      this.decided.set(key, counter);
+    }
+    counter.increment();
   }
 
   private emit(key: string, value: AlertOutput, timestamp: number): void {

@@ -6,7 +6,7 @@
  * forecasts carry the window's request and error counts, for the alert engine's Poisson check). Deployments and known
  * events arrive on the same input and are kept as tables; their record times do not move stream time.
  */
-import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
 import type { KeyValueStore } from '../../state/key-value-store';
 import { QuantileDigest } from '../../stats/quantile-digest';
@@ -41,6 +41,9 @@ export type ContextEntry = { deployment: Deployment } | { event: KnownEvent };
 
 export class BaselinesProcessor implements Processor<string, BaselineInput, string, BaselineOutput> {
   private context!: ProcessorContext<string, BaselineOutput>;
+  private incidentEventsLate!: Counter;
+  private knownEventsLate!: Counter;
+  private late!: Counter;
   private models!: KeyValueStore<string, BaselineManagerState>;
   private contextStore!: KeyValueStore<string, ContextEntry>;
   private windowStore!: KeyValueStore<string, ServiceWindow>;
@@ -55,6 +58,9 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
 
   init(context: ProcessorContext<string, BaselineOutput>): void {
     this.context = context;
+    this.incidentEventsLate = context.metrics.counter('incident-events-late', { description: 'incident known events that arrived after windows they concern were closed' });
+    this.knownEventsLate = context.metrics.counter('known-events-late', { description: 'deployments and known events that arrived after windows they concern were closed' });
+    this.late = context.metrics.counter('late-records-dropped', { droppedRecords: true, description: 'rollups for a baseline window already closed' });
     this.models = context.getStateStore(this.config.stores.models);
     this.contextStore = context.getStateStore(this.config.stores.context);
     this.windowStore = context.getStateStore(this.config.stores.windows);
@@ -74,9 +80,9 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
       // Incidents come from alerting, which correlates a window only after these baselines closed it:
       // they are late by design and gate the windows still open, so they are counted apart, quietly.
       if (input.kind === 'known-event' && input.event.kind === 'incident') {
-        this.context.metrics.increment('incident-events-late');
+        this.incidentEventsLate.increment();
       } else {
-        this.context.metrics.increment('known-events-late');
+        this.knownEventsLate.increment();
         this.context.log('warn', 'a deployment or known event arrived after windows it concerns were closed', { kind: input.kind, from, streamTime: this.streamTime });
       }
     }
@@ -102,7 +108,7 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
     const { windowMs, graceMs } = this.config;
     const start = rollup.window_start - (((rollup.window_start % windowMs) + windowMs) % windowMs);
     if (start + windowMs + graceMs <= this.streamTime) {
-      this.context.metrics.increment('late-records-dropped');
+      this.late.increment();
       this.context.log('debug', 'dropping late rollup: its baseline window closed', { service: rollup.service, windowStart: start, streamTime: this.streamTime });
       return;
     }

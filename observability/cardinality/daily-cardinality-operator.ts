@@ -1,5 +1,5 @@
 import type { KStream } from '../../topology/kstream';
-import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
 import type { Serde } from '../../serdes/serde';
 import { repartitionIfRequired } from '../../topology/repartition';
@@ -68,6 +68,7 @@ export function dailyCardinality<K>(options: DailyCardinalityOptions) {
 
 class PartialProcessor<K> implements Processor<K, WideEvent, string, DailySketches> {
   private context!: ProcessorContext<string, DailySketches>;
+  private late!: Counter;
   private store!: KeyValueStore<number, DailyCardinality>;
   private open = new Map<number, DailyCardinality>();
   private streamTime = -Infinity;
@@ -78,13 +79,14 @@ class PartialProcessor<K> implements Processor<K, WideEvent, string, DailySketch
   ) {}
   init(context: ProcessorContext<string, DailySketches>): void {
     this.context = context;
+    this.late = context.metrics.counter('late-records-dropped', { droppedRecords: true, description: 'events for a day already closed' });
     this.store = context.getStateStore(this.storeName);
     for (const [day, sketches] of this.store.all()) this.open.set(day, sketches);
   }
   process(record: StreamRecord<K, WideEvent>): void {
     const day = dayStartOf(record.value.timestamp);
     if (day + DAY_MS + this.graceMs <= this.streamTime) {
-      this.context.metrics.increment('late-records-dropped');
+      this.late.increment();
       return;
     }
     let sketches = this.open.get(day);

@@ -6,7 +6,7 @@
  * memory). Edges whose callee is unknown are dropped, and both kinds of drop are counted.
  */
 import type { KStream } from '../../topology/kstream';
-import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
 import type { CallEdge } from '../alerts/call-graph';
 
@@ -42,21 +42,26 @@ class DistinctCallEdgesProcessor<K> implements Processor<K, CallEdge> {
 
   constructor(private readonly intervalMs: number) {}
 
+  private unresolved!: Counter;
+  private deduplicated!: Counter;
+
   init(context: ProcessorContext<K, CallEdge>): void {
     this.context = context;
+    this.unresolved = context.metrics.counter('call-edges-unresolved-dropped', { droppedRecords: true, description: 'CLIENT spans whose callee is unknown or the caller itself' });
+    this.deduplicated = context.metrics.counter('call-edges-deduplicated', { description: 'call edges already forwarded in the same interval' });
   }
 
   process(record: StreamRecord<K, CallEdge>): void {
     const { caller, callee } = record.value;
     if (callee === null || callee === caller) {
-      this.context.metrics.increment('call-edges-unresolved-dropped');
+      this.unresolved.increment();
       return;
     }
     const pair = `${caller}\u0000${callee}`;
     const interval = Math.floor(record.timestamp / this.intervalMs);
     const last = this.lastForwarded.get(pair);
     if (last !== undefined && last >= interval) {
-      this.context.metrics.increment('call-edges-deduplicated');
+      this.deduplicated.increment();
       return;
     }
     this.lastForwarded.set(pair, interval);

@@ -7,7 +7,7 @@
  * them to its single task anyway).
  */
 import type { KStream } from '../../topology/kstream';
-import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
 import type { Serde } from '../../serdes/serde';
 import { NO_HEADERS } from '../../topology/record';
@@ -75,8 +75,11 @@ class OtlpSpansProcessor<K> implements Processor<K, OtlpTraces, string, WideEven
     private readonly callsChild: string,
   ) {}
 
+  private skippedSpans!: Counter;
+
   init(context: ProcessorContext<string, WideEvent | CallEdge>): void {
     this.context = context;
+    this.skippedSpans = context.metrics.counter('otlp-spans-skipped', { description: 'INTERNAL child and PRODUCER spans, which are neither events nor calls' });
   }
 
   process(record: StreamRecord<K, OtlpTraces>): void {
@@ -85,6 +88,6 @@ class OtlpSpansProcessor<K> implements Processor<K, OtlpTraces, string, WideEven
     // The message's headers describe the batch, not each span: they are not copied onto every record.
     for (const event of events) this.context.forward({ key: this.eventKey(event), value: event, timestamp: event.timestamp, headers: NO_HEADERS }, this.eventsChild);
     for (const call of calls) this.context.forward({ key: call.caller, value: call, timestamp: call.timestamp, headers: NO_HEADERS }, this.callsChild);
-    if (skipped > 0) this.context.metrics.increment('otlp-spans-skipped', skipped);
+    if (skipped > 0) this.skippedSpans.increment(skipped);
   }
 }

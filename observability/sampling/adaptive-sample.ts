@@ -1,5 +1,5 @@
 import type { KStream } from '../../topology/kstream';
-import type { Processor, ProcessorContext } from '../../topology/processor';
+import type { Counter, Processor, ProcessorContext } from '../../topology/processor';
 import type { StreamRecord } from '../../topology/record';
 import type { WideEvent } from '../../schemas/wide-event';
 import { AdaptiveSampler, type AdaptiveSamplerOptions } from './adaptive-sampler';
@@ -35,17 +35,19 @@ export function adaptiveSample<K>(options: AdaptiveSampleOptions) {
 
 class AdaptiveSampleProcessor<K> implements Processor<K, WideEvent> {
   private context!: ProcessorContext<K, WideEvent>;
+  private sampledOut!: Counter;
   private readonly sampler: AdaptiveSampler;
   constructor(options: AdaptiveSamplerOptions) {
     this.sampler = new AdaptiveSampler(options);
   }
   init(context: ProcessorContext<K, WideEvent>): void {
     this.context = context;
+    this.sampledOut = context.metrics.counter('sampled-out', { description: 'events left out by the adaptive sampler' });
   }
   process(record: StreamRecord<K, WideEvent>): void {
     const weight = this.sampler.weigh(record.value);
     if (weight === 0) {
-      this.context.metrics.increment('sampled-out');
+      this.sampledOut.increment();
       return;
     }
     const value = weight === 1 ? record.value : { ...record.value, sample_weight: weight };

@@ -112,6 +112,14 @@ export class ToClickHouseProcessor<K, V> implements Processor<K, V, never, never
     this.sink = shared.sink as ClickHouseBatchingSink<V>;
     const release = () => sharedSinks.get(this.options.connection)?.delete(this.node);
     context.registerCommitParticipant(new TaskParticipant(shared, log, release));
+    // One buffer per process and node, shared by the tasks: measured once per replica, not per task.
+    const sink = shared.sink;
+    const labels = { table: this.options.connection.table(this.table.name) };
+    context.metrics.measure('clickhouse-buffered-rows', () => sink.bufferedRows(), { scope: 'replica', labels, description: 'rows accepted by the ClickHouse sink and not yet acknowledged by the server' });
+    context.metrics.measure('clickhouse-rows-written', () => sink.counters.rowsWritten, { scope: 'replica', monotonic: true, labels, description: 'rows acknowledged by ClickHouse' });
+    context.metrics.measure('clickhouse-failed-insert-attempts', () => sink.counters.failedAttempts, {
+      scope: 'replica', monotonic: true, labels, description: 'failed inserts; each is retried with backoff unless ClickHouse rejected the batch for good',
+    });
   }
 
   process(record: StreamRecord<K, V>): void {

@@ -14,9 +14,13 @@ test('weir run refuses bad arguments with exit code 2', async () => {
     assert.equal(await run(['topology.ts']), 2);
     assert.equal(await run(['topology.ts', '--application-id', 'a', '--guarantee', 'twice']), 2);
     assert.equal(await run(['topology.ts', '--application-id', 'a', '--commit-interval-ms', '-5']), 2);
+    assert.equal(await run(['topology.ts', '--application-id', 'a', '--metrics-port', '70000']), 2);
+    assert.equal(await run(['topology.ts', '--application-id', 'a', '--metrics-host', '0.0.0.0']), 2);
   } finally {
     console.error = saved;
   }
+  assert.match(lines[4], /--metrics-port must be a port number from 0 to 65535, not 70000/);
+  assert.match(lines[5], /--metrics-host needs --metrics-port/);
   assert.match(lines[0], /exactly one topology file/);
   assert.match(lines[1], /--application-id is required/);
   assert.match(lines[2], /--guarantee must be at_least_once or exactly_once, not twice/);

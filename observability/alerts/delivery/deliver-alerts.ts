@@ -15,7 +15,7 @@
  * with the labels they fired with.
  */
 import type { KStream } from '../../../topology/kstream';
-import type { CommitParticipant, Processor, ProcessorContext } from '../../../topology/processor';
+import type { CommitParticipant, Counter, Processor, ProcessorContext } from '../../../topology/processor';
 import type { StreamRecord } from '../../../topology/record';
 import { Stores } from '../../../state/stores';
 import type { KeyValueStore } from '../../../state/key-value-store';
@@ -95,8 +95,15 @@ export class AlertDeliveryProcessor implements Processor<string, Alert, never, n
     this.resolveTimeoutMs = options.resolveTimeoutMs ?? 4 * this.resendIntervalMs;
   }
 
+  private fired!: Counter;
+  private resolved!: Counter;
+  private retries!: Counter;
+
   init(context: ProcessorContext<never, never>): void {
     this.context = context;
+    this.fired = context.metrics.counter('alerts-fired-delivered', { description: 'fired alerts queued for delivery to the receivers' });
+    this.resolved = context.metrics.counter('alerts-resolved-delivered', { description: 'resolved alerts queued for delivery to the receivers' });
+    this.retries = context.metrics.counter('alert-delivery-retries', { description: 'failed deliveries retried' });
     this.firing = context.getStateStore<KeyValueStore<string, FiringAlert>>(this.storeName);
     context.registerCommitParticipant(this);
     context.schedule(this.resendIntervalMs, 'wall-clock', () => this.resendFiring());
@@ -113,7 +120,7 @@ export class AlertDeliveryProcessor implements Processor<string, Alert, never, n
       // An endsAt in the future would keep it firing until then: the window's end, but never past now.
       const endsAt = Math.max(Math.min(alert.window_end, this.context.wallClockTime()), Date.parse(fired.startsAt) + 1);
       this.pending.push({ ...fired, endsAt: iso(endsAt), ...this.generator() });
-      this.context.metrics.increment('alerts-resolved-delivered');
+      this.resolved.increment();
       return;
     }
     // Suppressed, deduplicated and delayed decisions are recorded on the topic, not paged.
@@ -121,7 +128,7 @@ export class AlertDeliveryProcessor implements Processor<string, Alert, never, n
     const firing: FiringAlert = { labels: alertLabels(alert), annotations: alertAnnotations(alert), startsAt: iso(alert.window_start) };
     this.firing.put(alert.id, firing);
     this.pending.push(this.postable(firing));
-    this.context.metrics.increment('alerts-fired-delivered');
+    this.fired.increment();
   }
 
   /** Posts what the batch produced to every receiver, retrying until each has it; offsets wait. */
@@ -154,7 +161,7 @@ export class AlertDeliveryProcessor implements Processor<string, Alert, never, n
         if (!isRetriableDelivery(error) || this.closed) throw error;
         this.failing = true;
         const delay = Math.min(max, initial * 2 ** (attempt - 1));
-        this.context.metrics.increment('alert-delivery-retries');
+        this.retries.increment();
         this.context.log('warn', 'alert delivery failed; retrying', { receiver: receiver.name, alerts: batch.length, attempt, retryInMs: delay, error });
         // Not unref'd: an undelivered alert is work the process must not exit before.
         await new Promise((resolve) => setTimeout(resolve, delay));
