@@ -40,6 +40,17 @@ npm run --silent check || { say "type check or dependency check failed"; exit 1;
 say "build dist/ (npm run build)"
 npm run --silent build || { say "build failed"; exit 1; }
 
+if ! command -v docker-compose >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    say "docker-compose is missing (the compose file's test validates it): installing Debian's docker-compose with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q docker-compose >&2 ||
+      { apt-get -o DPkg::Lock::Timeout=600 update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q docker-compose >&2; } ||
+      say "could not install docker-compose"
+  else
+    say "docker-compose is missing and this is not root: run sudo apt-get install -y docker-compose"
+  fi
+fi
+
 start_service kafka KAFKA_BROKERS
 start_service clickhouse CLICKHOUSE_URL
 start_service alertmanager ALERTMANAGER_URL
