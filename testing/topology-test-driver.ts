@@ -61,8 +61,8 @@ type RawRecord = { readonly key: Buffer | null; readonly value: Buffer | null; r
 export class TopologyTestDriver {
   private readonly outputs = new Map<string, ProducedRecord[]>();
   private readonly offsets = new Map<string, number>();
-  /** Full names of every task's input topics: a record produced to one of them is re-fed. */
-  private readonly sourceTopics: ReadonlySet<string>;
+  /** Tasks reading each input topic (full names): a record produced to one of these topics is re-fed. */
+  private readonly readers = new Map<string, StreamTask[]>();
   private readonly internalPrefix: string;
   /** Depth of `pipeTogether` calls: pipes inside only buffer. */
   private holding = 0;
@@ -77,7 +77,9 @@ export class TopologyTestDriver {
     wallClockStart: number,
   ) {
     this.wallClock = wallClockStart;
-    this.sourceTopics = new Set(tasks.flatMap((t) => t.inputTopics()));
+    for (const task of tasks) {
+      for (const topic of task.inputTopics()) this.readers.set(topic, [...(this.readers.get(topic) ?? []), task]);
+    }
     this.internalPrefix = internalTopicName(config.applicationId, '');
   }
 
@@ -140,7 +142,8 @@ export class TopologyTestDriver {
 
   /**
    * Runs the (synchronous) pipes of `pipe` as one fetch: their records are buffered and processed
-   * when it returns, each task taking them in timestamp order across its input topics.
+   * when it returns, each task taking them in timestamp order across its input topics. Any other
+   * driver call inside (advancing time, endOfInput, commit) processes what is buffered so far.
    *
    * ```ts
    * driver.pipeTogether(() => {
@@ -185,10 +188,9 @@ export class TopologyTestDriver {
     const changelog: ProducedRecord[] = [];
     for (const task of this.tasks) {
       const unit = await task.prepareCommit();
-      for (const r of unit.records) {
-        if (r.topic.endsWith('-changelog')) changelog.push(r);
-        else this.deliver(r);
-      }
+      const outputs: ProducedRecord[] = [];
+      for (const r of unit.records) (r.topic.endsWith('-changelog') ? changelog : outputs).push(r);
+      this.route(outputs);
       task.commitSucceeded();
       this.drain();
     }
@@ -234,8 +236,8 @@ export class TopologyTestDriver {
   }
 
   private readersOf(topic: string): StreamTask[] {
-    const readers = this.tasks.filter((t) => t.inputTopics().includes(topic));
-    if (readers.length === 0) throw new Error(`topic '${topic}' is not a source of this topology (sources: ${this.tasks.flatMap((t) => t.inputTopics()).join(', ')})`);
+    const readers = this.readers.get(topic);
+    if (!readers) throw new Error(`topic '${topic}' is not a source of this topology (sources: ${[...this.readers.keys()].join(', ')})`);
     return readers;
   }
 
@@ -255,10 +257,9 @@ export class TopologyTestDriver {
       let progressed = false;
       for (const task of this.tasks) {
         if (task.processBuffered(this.wallClock) > 0) progressed = true;
-        for (const record of task.drainOutputs()) {
-          this.deliver(record);
-          progressed = true;
-        }
+        const outputs = task.drainOutputs();
+        if (outputs.length > 0) progressed = true;
+        this.route(outputs);
       }
       const buffered = this.tasks.reduce((n, t) => n + t.bufferedRecords(), 0);
       if (buffered === 0) return;
@@ -267,12 +268,25 @@ export class TopologyTestDriver {
     }
   }
 
-  /** A produced record goes to its topic's output list and, when the topology reads that topic, back in (repartition topics only back in). */
-  private deliver(record: ProducedRecord): void {
-    const internal = record.topic.startsWith(this.internalPrefix) && record.topic.endsWith('-repartition');
-    if (this.sourceTopics.has(record.topic)) this.enqueue(record.topic, this.toConsumed(record.topic, [record]));
-    if (internal) return;
-    if (!this.outputs.has(record.topic)) this.outputs.set(record.topic, []);
-    this.outputs.get(record.topic)!.push(record);
+  /**
+   * Produced records go to their topics' output lists and, for topics the topology reads, back in
+   * as one batch per topic (repartition records only back in).
+   */
+  private route(records: readonly ProducedRecord[]): void {
+    let refed: Map<string, ProducedRecord[]> | undefined;
+    for (const record of records) {
+      const { topic } = record;
+      if (this.readers.has(topic)) {
+        refed ??= new Map();
+        const batch = refed.get(topic);
+        if (batch) batch.push(record);
+        else refed.set(topic, [record]);
+      }
+      if (topic.startsWith(this.internalPrefix) && topic.endsWith('-repartition')) continue;
+      let output = this.outputs.get(topic);
+      if (!output) this.outputs.set(topic, (output = []));
+      output.push(record);
+    }
+    if (refed) for (const [topic, batch] of refed) this.enqueue(topic, this.toConsumed(topic, batch));
   }
 }
