@@ -243,9 +243,10 @@ export class TopologyTestDriver {
 
   /** Buffers records in the PartitionGroup of each task reading `topic`; the high watermark is the batch's end, so no task waits for more. */
   private enqueue(topic: string, records: ConsumedRecord[]): void {
+    const readers = this.readersOf(topic);
     if (records.length === 0) return;
     const highWatermark = records[records.length - 1].offset + 1;
-    for (const task of this.readersOf(topic)) task.addBatch({ topic, partition: 0, records, highWatermark });
+    for (const task of readers) task.addBatch({ topic, partition: 0, records, highWatermark });
   }
 
   /**
