@@ -44,6 +44,8 @@ export class StreamsApp {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
     this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+    // A task that failed for good (a commit the broker refuses) fails the instance; `weir run` then closes it.
+    this.tasks.onFatal = (error) => this.fail(error);
   }
 
   get state(): StreamsAppState {
