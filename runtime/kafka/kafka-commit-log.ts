@@ -123,6 +123,7 @@ export class KafkaCommitLog implements CommitLog {
       const type = fatalProduceErrorType(error);
       if (type === undefined) throw error;
       const largest = largestBatch(request);
+      const limit = largest ? this.options.topicLimits.maxMessageBytes(largest.topic) : undefined;
       // A refused size means the cached limit is stale (the topic's config changed): ask again next time.
       if (largest) this.options.topicLimits.forget(largest.topic);
       throw produceRefused(type, {
@@ -130,7 +131,7 @@ export class KafkaCommitLog implements CommitLog {
         partition: largest?.partition,
         bytes: largest?.bytes,
         records: largest?.messages.length,
-        limit: largest ? this.options.topicLimits.maxMessageBytes(largest.topic) : undefined,
+        limit,
         transactionalId: this.options.transactionalId,
       }, error);
     }

@@ -12,6 +12,7 @@ import { WeirError } from '../../errors/weir-error';
 import type { CommitLog, GroupConsumer, GroupConsumerOptions, LogAdmin, LogClient, PartitionReader, ProcessingGuarantee } from '../log';
 import { createLogger, type Logger } from '../logger';
 import type { PartitionAssignorName } from '../embedded/assignor';
+import { installAbortedTransactionsFix } from './aborted-transactions';
 import { KafkaAdmin } from './kafka-admin';
 import { KafkaCommitLog } from './kafka-commit-log';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
@@ -57,6 +58,8 @@ export class KafkaLog implements LogClient {
   constructor(private readonly options: KafkaLogOptions) {
     if (options.brokers.length === 0) throw new WeirError('INVALID_CONFIG', 'at least one Kafka broker is needed', { option: 'brokers' });
     this.clientId = options.clientId ?? `weir-${process.pid}`;
+    // read_committed must not show aborted records of shared partitions (see aborted-transactions.ts).
+    installAbortedTransactionsFix();
     this.logger = (options.logger ?? createLogger()).child({ log: 'kafka', clientId: this.clientId });
     this.kafka = new Kafka({
       clientId: this.clientId,
