@@ -7,12 +7,10 @@ import type { EmbeddedLog } from '../runtime/embedded';
  * over `max.message.bytes`: nothing of the unit is applied and the error is not one a retry can
  * change. The process stays alive, so what it does next (close the task dirty, fail) is observed.
  */
-export function refusingCommit(log: EmbeddedLog, nth: number): LogClient & { refused(): boolean } {
+export function refusingCommit(log: EmbeddedLog, nth: number): LogClient {
   let commits = 0;
-  const refused = () => commits >= nth;
   return new Proxy(log, {
     get(target, prop, receiver) {
-      if (prop === 'refused') return refused;
       if (prop !== 'commitLog') return Reflect.get(target, prop, receiver);
       return async (options: Parameters<LogClient['commitLog']>[0]) => {
         const inner = await target.commitLog(options);
@@ -31,5 +29,5 @@ export function refusingCommit(log: EmbeddedLog, nth: number): LogClient & { ref
         return wrapped;
       };
     },
-  }) as LogClient & { refused(): boolean };
+  });
 }
