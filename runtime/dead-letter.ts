@@ -9,6 +9,10 @@ export const DLQ_HEADERS = {
   error: 'weir.dlq.error',
   code: 'weir.dlq.code',
   processor: 'weir.dlq.processor',
+  /** Size in bytes of a record refused as too large (its value is not kept: it would not fit either). */
+  bytes: 'weir.dlq.bytes',
+  /** Set when the dead letter itself was too large for the dead-letter topic and lost its key or value. */
+  dropped: 'weir.dlq.dropped',
 } as const;
 
 /** A dead-letter record: the original bytes untouched, with where they came from and why they failed. */
@@ -32,6 +36,7 @@ export function deadLetterRecord(
       [DLQ_HEADERS.error]: Buffer.from(message),
       [DLQ_HEADERS.code]: Buffer.from(isWeirError(error) ? error.code : 'PROCESSING_FAILED'),
       [DLQ_HEADERS.processor]: Buffer.from(where),
+      ...(isWeirError(error, 'RECORD_TOO_LARGE') && typeof error.context.bytes === 'number' ? { [DLQ_HEADERS.bytes]: Buffer.from(String(error.context.bytes)) } : {}),
     },
   };
 }

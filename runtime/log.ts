@@ -58,6 +58,11 @@ export interface LogAdmin {
   /** Offsets committed by a consumer group, for the partitions it has committed. */
   committedOffsets(groupId: string, topic: string): Promise<TopicPartitionOffset[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
+  /**
+   * Largest record batch each topic accepts (Kafka's `max.message.bytes`, the broker's
+   * `message.max.bytes` unless the topic overrides it); topics without a limit are absent.
+   */
+  maxMessageBytes(topics: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 /** One batch fetched for one partition. */

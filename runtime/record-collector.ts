@@ -43,6 +43,8 @@ export function recordSize(record: { key: Buffer | null; value: Buffer | null })
   return (record.key?.length ?? 0) + (record.value?.length ?? 0);
 }
 
-export function tooLarge(topic: string, size: number, max: number): WeirError {
-  return new WeirError('RECORD_TOO_LARGE', `record of ${size} bytes exceeds maxRecordBytes=${max}`, { topic, bytes: size });
+/** `limit` names what was exceeded: weir's `maxRecordBytes` (key + value) or the topic's `max.message.bytes` (the record as a batch). */
+export function tooLarge(topic: string, size: number, max: number, limit: 'maxRecordBytes' | 'max.message.bytes' = 'maxRecordBytes'): WeirError {
+  const what = limit === 'maxRecordBytes' ? `record of ${size} bytes exceeds maxRecordBytes=${max}` : `record of ${size} bytes (as a record batch) exceeds max.message.bytes=${max} of its topic`;
+  return new WeirError('RECORD_TOO_LARGE', what, { topic, bytes: size, limit: max });
 }

@@ -13,7 +13,8 @@ import { PartitionGroup } from './partition-group';
 import type { Logger, LogLevel } from './logger';
 import type { StreamsConfig } from './streams-config';
 import { deadLetterTopicName, internalTopicName } from './streams-config';
-import { deadLetterRecord } from './dead-letter';
+import { DLQ_HEADERS, deadLetterRecord } from './dead-letter';
+import { singleRecordBatchBytes } from './record-size';
 import { ProcessorRuntimeNode, type RuntimeNode, type TaskServices } from './processor-node';
 import { PunctuationSchedule } from './punctuation-schedule';
 import { RecordCollector } from './record-collector';
@@ -33,6 +34,8 @@ export interface StreamTaskOptions {
   readonly clock: () => number;
   /** Created by the task manager before restoration, so that its progress is visible; a new one by default. */
   readonly metrics?: TaskMetrics;
+  /** `max.message.bytes` of the topics the task writes to, where the log has limits (LogAdmin.maxMessageBytes). */
+  readonly maxMessageBytes?: ReadonlyMap<string, number>;
 }
 
 export class StreamTask implements TaskServices {
@@ -284,7 +287,8 @@ export class StreamTask implements TaskServices {
         runtime.set(node.name, source);
       } else if (node.kind === 'sink') {
         const topic = this.fullTopicName(node.topic, node.internal);
-        runtime.set(node.name, new SinkRuntimeNode(node, topic, this.collector, config.maxRecordBytes, (record, error, where) => this.deadLetter({ ...record, headers: {} }, error, where), this.metrics.node(node.name)));
+        const onFailure = (record: { key: Buffer | null; value: Buffer | null; timestamp: number }, error: unknown, where: string) => this.deadLetter({ ...record, headers: {} }, error, where);
+        runtime.set(node.name, new SinkRuntimeNode(node, topic, this.collector, config.maxRecordBytes, this.options.maxMessageBytes?.get(topic), onFailure, this.metrics.node(node.name)));
       } else {
         runtime.set(node.name, new ProcessorRuntimeNode(node.name, node.supplier(), new Set(node.stores), this, this.metrics.node(node.name)));
       }
@@ -317,8 +321,22 @@ export class StreamTask implements TaskServices {
   private deadLetter(record: Pick<ConsumedRecord, 'key' | 'value' | 'timestamp' | 'headers'> & Partial<ConsumedRecord>, error: unknown, where: string): void {
     this.metrics.deadLettered.increment();
     const origin = this.currentOrigin;
-    this.collector.add(deadLetterRecord(this.dlqTopic, { ...record, topic: record.topic ?? origin?.topic, partition: record.partition ?? origin?.partition, offset: record.offset ?? origin?.offset }, error, where));
+    const dead = deadLetterRecord(this.dlqTopic, { ...record, topic: record.topic ?? origin?.topic, partition: record.partition ?? origin?.partition, offset: record.offset ?? origin?.offset }, error, where);
+    this.collector.add(fitDeadLetter(dead, this.options.maxMessageBytes?.get(this.dlqTopic)));
   }
+}
+
+/**
+ * A dead letter the dead-letter topic would refuse (an undecodable input record near the limit,
+ * plus the reason headers) keeps its headers and loses its value, then its key, with a header
+ * saying so: a refused dead letter would block the task's commit.
+ */
+function fitDeadLetter(record: ProducedRecord, maxMessageBytes: number | undefined): ProducedRecord {
+  if (maxMessageBytes === undefined || singleRecordBatchBytes(record) <= maxMessageBytes) return record;
+  const dropped = `${record.key?.length ?? 0} key and ${record.value?.length ?? 0} value bytes dropped: over max.message.bytes=${maxMessageBytes} of the dead-letter topic`;
+  const headers = { ...record.headers, [DLQ_HEADERS.dropped]: Buffer.from(dropped) };
+  const withoutValue = { ...record, value: null, headers };
+  return singleRecordBatchBytes(withoutValue) <= maxMessageBytes ? withoutValue : { ...withoutValue, key: null };
 }
 
 /** Node names of a sub-topology, parents before children. */

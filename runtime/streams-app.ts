@@ -54,6 +54,8 @@ export class StreamsApp {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
     this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+    // A task that failed for good (a commit the broker refuses) fails the instance; `weir run` then closes it.
+    this.tasks.onFatal = (error) => this.fail(error);
     const clientId = options.clientId ?? `${this.config.applicationId}-${process.pid}`;
     this.source = this.metricsSource(`${clientId}-StreamThread-1`);
     this.prometheus = new StreamsMetrics(this.source, this.logger);

@@ -1,13 +1,23 @@
 /**
  * Creates, runs, commits and closes the tasks of this member as partitions are assigned and
  * revoked (Kafka Streams' TaskManager). Every action on one task runs through its SerialExecutor.
+ *
+ * A commit or send that fails for good (anything but a broker outage, which is retried, or a
+ * migration) closes its task dirty and fails the member, as Kafka Streams' StreamThread dies on a
+ * fatal send error. Dirty means its stores close without a checkpoint, so the next owner wipes
+ * them and restores from the changelog: a flush had already written the failed commit's updates
+ * into the stores (the cache into RocksDB), and what the changelog holds (read_committed under
+ * exactly_once) is exactly the state of the last commit, matching the committed offsets. Rolling
+ * the stores back in place would need an undo log in every store layer; restoring needs nothing
+ * new. The task is never committed after such a failure, so nothing of the failed unit (outputs,
+ * dead letters, changelog records, offsets) becomes visible unless a replay produces it again.
  */
 import { join } from 'node:path';
 import type { Topology } from '../topology/topology';
 import type { SubTopology } from '../topology/topology-graph';
 import type { CommitLog, FetchedBatch, GroupConsumer, LogClient, TopicPartition } from './log';
 import type { Logger } from './logger';
-import { internalTopicName, type StreamsConfig } from './streams-config';
+import { deadLetterTopicName, internalTopicName, type StreamsConfig } from './streams-config';
 import { SerialExecutor } from './serial-executor';
 import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
@@ -24,6 +34,8 @@ interface ManagedTask {
   readonly ownsCommitLog: boolean;
   lastCommit: number;
   paused: boolean;
+  /** Set once the task was closed dirty after a failed commit: it must never commit again. */
+  corrupted: boolean;
   /** Input topics of this task's partition currently paused. */
   pausedTopics: Set<string>;
   /** Set when a commit was refused because another member owns the partition now. */
@@ -38,6 +50,9 @@ export class TaskManager {
   private readonly restoringTasks = new Map<string, TaskMetrics>();
   readonly threadMetrics = new ThreadMetrics();
   consumer: GroupConsumer | undefined;
+  /** Called once when a task failed for good; the member must stop (StreamsApp fails). */
+  onFatal: ((error: unknown) => void) | undefined;
+  private fatal: unknown;
 
   constructor(
     private readonly topology: Topology,
@@ -46,6 +61,13 @@ export class TaskManager {
     private readonly logger: Logger,
     private readonly clock: () => number,
   ) {}
+
+  /** Topics a sub-topology's tasks write records to through the collector: its sinks and the dead-letter topic. */
+  private producedTopicsOf(sub: SubTopology): string[] {
+    const topics = new Set([deadLetterTopicName(this.config.applicationId)]);
+    for (const node of sub.nodes) if (node.kind === 'sink') topics.add(node.internal ? internalTopicName(this.config.applicationId, node.topic) : node.topic);
+    return [...topics];
+  }
 
   /** Full source topic names of a sub-topology. */
   sourceTopicsOf(sub: SubTopology): string[] {
@@ -85,6 +107,8 @@ export class TaskManager {
   }
 
   private async assign(partitions: readonly TopicPartition[]): Promise<void> {
+    // A failed member creates no more tasks: it is shutting down, and the partitions go to others.
+    if (this.fatal !== undefined) return;
     const assigned = new Set(partitions.map((p) => `${p.topic}:${p.partition}`));
     const partitionNumbers = [...new Set(partitions.map((p) => p.partition))];
     for (const sub of this.topology.subTopologies) {
@@ -113,7 +137,7 @@ export class TaskManager {
       return;
     }
     await managed.executor.run(async () => {
-      if (managed.migrated) return;
+      if (managed.migrated || managed.corrupted || this.fatal !== undefined) return;
       await managed.task.prepareBatch(batch.records);
       managed.task.addBatch(batch);
       managed.task.processBuffered(this.clock());
@@ -130,7 +154,7 @@ export class TaskManager {
     await Promise.all(
       [...this.tasks.values()].map((managed) =>
         managed.executor.run(async () => {
-          if (managed.migrated) return;
+          if (managed.migrated || managed.corrupted || this.fatal !== undefined) return;
           // Buffered records waiting for another partition go on once max.task.idle.ms has passed.
           managed.task.processBuffered(now);
           managed.task.punctuateWallClock(now);
@@ -147,6 +171,7 @@ export class TaskManager {
     for (const managed of this.tasks.values()) {
       if (subTopologyId !== undefined && !managed.task.taskId.startsWith(`${subTopologyId}_`)) continue;
       await managed.executor.run(async () => {
+        if (managed.migrated || managed.corrupted || this.fatal !== undefined) return;
         managed.task.endOfInput();
         await this.maybeCommit(managed, true);
       });
@@ -194,10 +219,12 @@ export class TaskManager {
       this.restoringTasks.delete(taskId);
       await reader.close();
     }
-    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, metrics });
+    // What the broker accepts per topic, so that a record it would refuse goes to the dead-letter topic instead of blocking every commit.
+    const maxMessageBytes = await this.log.admin().maxMessageBytes(this.producedTopicsOf(sub));
+    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, metrics, maxMessageBytes });
     task.initialize();
     await this.initializeInputs(task, topics, partition);
-    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false };
+    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, corrupted: false, pausedTopics: new Set(), migrated: false };
     this.tasks.set(taskId, managed);
     this.threadMetrics.taskCreated++;
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
@@ -230,25 +257,30 @@ export class TaskManager {
     if (this.config.processingGuarantee === 'exactly_once' || managed.migrated) return;
     const records = managed.task.drainOutputs();
     if (records.length === 0) return;
-    await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length } });
+    try {
+      await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length }, retriable: isOutage });
+    } catch (error) {
+      await this.taskFailed(managed, 'send', error);
+    }
   }
 
   private async maybeCommit(managed: ManagedTask, force: boolean): Promise<void> {
     const now = this.clock();
-    if (managed.migrated || !managed.task.needsCommit()) return;
+    if (managed.migrated || managed.corrupted || !managed.task.needsCommit()) return;
     if (!force && now - managed.lastCommit < this.config.commitIntervalMs) return;
     const started = performance.now();
     const unit = await managed.task.prepareCommit();
     try {
+      // The same unit again: a commit log's thrown commit did not happen (exactly_once), or replays (at_least_once).
       await withRetry(() => managed.commitLog.commit(unit), {
         what: 'commit',
         logger: this.logger,
         fields: { task: managed.task.taskId, records: unit.records.length },
         maxAttempts: 20,
-        retriable: (error) => !isWeirError(error, 'TASK_MIGRATED'),
+        retriable: isOutage,
       });
     } catch (error) {
-      if (!isWeirError(error, 'TASK_MIGRATED')) throw error;
+      if (!isWeirError(error, 'TASK_MIGRATED')) return this.taskFailed(managed, 'commit', error);
       // Another member owns the partition now: this task's uncommitted work is a zombie's, drop it.
       this.logger.log('warn', 'task migrated to another member; closing it without committing', { task: managed.task.taskId });
       managed.migrated = true;
@@ -282,27 +314,60 @@ export class TaskManager {
     }
   }
 
+  /**
+   * A commit or send failed for good: the task is closed dirty (see the file comment) and the
+   * member fails with the error. Runs inside the task's executor.
+   */
+  private async taskFailed(managed: ManagedTask, what: string, error: unknown): Promise<void> {
+    managed.corrupted = true;
+    const taskId = managed.task.taskId;
+    this.logger.log('error', `${what} failed and cannot succeed by retrying; closing the task dirty (its state is restored from the changelog by the next owner) and stopping`, { task: taskId, error });
+    try {
+      await this.closeNow(managed, false);
+    } catch (closeError) {
+      this.logger.log('warn', 'closing the failed task dirty failed', { task: taskId, error: closeError });
+    }
+    if (this.fatal === undefined) {
+      this.fatal = error;
+      this.onFatal?.(error);
+    }
+  }
+
   private async closeTask(managed: ManagedTask, clean: boolean): Promise<void> {
-    await managed.executor.run(async () => {
-      const { task, stateManager } = managed;
-      let endOffsets: Map<string, number> | undefined;
-      if (clean && !managed.migrated) {
-        await this.maybeCommit(managed, true);
-        endOffsets = new Map();
-        for (const store of stateManager.allStores()) {
-          const topic = stateManager.changelogTopicOf(store.name);
-          if (topic) endOffsets.set(store.name, await this.log.admin().endOffset({ topic, partition: task.partition }));
-        }
+    await managed.executor.run(() => this.closeNow(managed, clean));
+  }
+
+  /** Closes a task inside its executor; a dirty close writes no checkpoint. */
+  private async closeNow(managed: ManagedTask, clean: boolean): Promise<void> {
+    const { task, stateManager } = managed;
+    if (this.tasks.get(task.taskId) !== managed) return; // closed already (dirty, after a failed commit)
+    let endOffsets: Map<string, number> | undefined;
+    if (clean && !managed.migrated && !managed.corrupted) {
+      await this.maybeCommit(managed, true);
+      // The last commit failed: taskFailed closed the task dirty.
+      if (managed.corrupted) return;
+      endOffsets = new Map();
+      for (const store of stateManager.allStores()) {
+        const topic = stateManager.changelogTopicOf(store.name);
+        if (topic) endOffsets.set(store.name, await this.log.admin().endOffset({ topic, partition: task.partition }));
       }
+    }
+    this.tasks.delete(task.taskId);
+    for (const [key, m] of this.taskByTopicPartition) if (m === managed) this.taskByTopicPartition.delete(key);
+    try {
       await task.close();
       await stateManager.close(endOffsets);
+    } finally {
       if (managed.ownsCommitLog) await managed.commitLog.close();
-      this.tasks.delete(task.taskId);
       this.threadMetrics.taskClosed++;
       this.threadMetrics.processedByClosedTasks += task.metrics.processed;
       this.threadMetrics.restoredByClosedTasks += task.metrics.restoredRecords;
-      for (const [key, m] of this.taskByTopicPartition) if (m === managed) this.taskByTopicPartition.delete(key);
-      this.logger.log('info', 'task closed', { task: task.taskId, clean });
-    });
+    }
+    this.logger.log('info', 'task closed', { task: task.taskId, clean: endOffsets !== undefined });
   }
+}
+
+/** A broker outage (retried with backoff); anything else cannot succeed by retrying the same unit. */
+function isOutage(error: unknown): boolean {
+  return isWeirError(error, 'BROKER_UNAVAILABLE');
 }

@@ -28,4 +28,9 @@ export class EmbeddedAdmin implements LogAdmin {
   async deleteTopics(topics: readonly string[]): Promise<void> {
     for (const topic of topics) this.cluster.deleteTopic(topic);
   }
+
+  /** The embedded log takes records of any size (`maxRecordBytes` still bounds them at sinks). */
+  async maxMessageBytes(): Promise<ReadonlyMap<string, number>> {
+    return new Map();
+  }
 }

@@ -4,6 +4,7 @@ import type { LogAdmin, TopicPartition, TopicPartitionOffset, TopicSpec } from '
 import type { Logger } from '../logger';
 import { withRetry } from '../retry';
 import { brokerUnavailable, isRetriable } from './kafka-errors';
+import type { TopicLimits } from './topic-limits';
 
 type Admin = ReturnType<Kafka['admin']>;
 
@@ -12,6 +13,7 @@ export class KafkaAdmin implements LogAdmin {
     private readonly admin: Admin,
     private readonly logger: Logger,
     private readonly maxAttempts: number,
+    private readonly topicLimits: TopicLimits,
   ) {}
 
   async createTopics(specs: readonly TopicSpec[]): Promise<void> {
@@ -66,6 +68,11 @@ export class KafkaAdmin implements LogAdmin {
     const existing = new Set(await this.retrying('list topics', () => this.admin.listTopics()));
     const present = topics.filter((t) => existing.has(t));
     if (present.length > 0) await this.retrying('delete topics', () => this.admin.deleteTopics({ topics: present }));
+  }
+
+  async maxMessageBytes(topics: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    await this.retrying('describe topic configs', () => this.topicLimits.load(topics, { limits: true }));
+    return new Map(topics.map((t) => [t, this.topicLimits.maxMessageBytes(t)]));
   }
 
   private async retrying<T>(what: string, job: () => Promise<T>): Promise<T> {

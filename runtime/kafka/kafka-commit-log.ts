@@ -12,14 +12,22 @@
  * finish or abort that transaction, reads the group's committed offsets to learn which, and
  * sends the whole unit again only if it was aborted. So a commit that returns happened once, and
  * one that throws did not happen.
+ *
+ * Records go out in requests cut under each topic's `max.message.bytes` (produce-requests.ts), one
+ * after another (all in the one transaction under exactly_once). A refusal no retry can change
+ * (too large, invalid, not authorized) is thrown at once as a WeirError naming the topic, the
+ * partition and the batch's size; under exactly_once its transaction is aborted first.
  */
-import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
-import { WeirError } from '../../errors/weir-error';
+import { Partitioners, type Kafka, type Producer, type Transaction } from 'kafkajs';
+import { WeirError, isWeirError } from '../../errors/weir-error';
 import type { CommitLog, CommitUnit, ProcessingGuarantee, ProducedRecord, TopicPartitionOffset } from '../log';
 import type { Logger } from '../logger';
 import { withRetry } from '../retry';
-import { brokerUnavailable, isMigrated, isRetriable, isTransactionStateError, migratedError } from './kafka-errors';
+import { partitionForKey } from '../embedded/partitioner';
+import { brokerUnavailable, fatalProduceErrorType, isMigrated, isRetriable, isTransactionStateError, migratedError, produceRefused } from './kafka-errors';
 import type { KafkaGroupConsumer } from './kafka-group-consumer';
+import { largestBatch, splitIntoRequests, toTopicMessages, type ProduceRequest } from './produce-requests';
+import type { TopicLimits } from './topic-limits';
 
 export interface KafkaCommitLogOptions {
   readonly guarantee: ProcessingGuarantee;
@@ -29,6 +37,10 @@ export interface KafkaCommitLogOptions {
   /** How many times a commit is retried while the broker is unavailable before it fails. */
   readonly maxAttempts: number;
   readonly transactionTimeoutMs: number;
+  /** `max.message.bytes` and partition counts of the topics written to. */
+  readonly topicLimits: TopicLimits;
+  /** Cap of one produce request's batches in total (default 16 MiB, under the broker's 100 MiB `socket.request.max.bytes`). */
+  readonly maxRequestBytes?: number;
 }
 
 const RETRY = { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 };
@@ -38,6 +50,8 @@ export class KafkaCommitLog implements CommitLog {
   private producer: Producer | undefined;
   private plainProducer: Producer | undefined;
   private closed = false;
+  /** Round-robin position for records with neither key nor partition, as kafkajs' default partitioner. */
+  private nextUnkeyed = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -58,7 +72,7 @@ export class KafkaCommitLog implements CommitLog {
     this.checkOpen();
     this.checkOwnership(unit.groupId, unit.offsets);
     if (this.guarantee === 'exactly_once') return this.commitTransaction(unit);
-    if (unit.records.length > 0) await this.retrying('send records', () => this.producer!.sendBatch({ topicMessages: toTopicMessages(unit.records), acks: -1 }));
+    if (unit.records.length > 0) await this.sendRequests(this.producer!, await this.split(unit.records));
     if (unit.offsets.length === 0) return;
     const consumer = this.options.groupConsumer;
     if (!consumer) throw new WeirError('INVALID_CONFIG', 'at_least_once offset commits need the group consumer', { option: 'groupConsumer' });
@@ -72,7 +86,55 @@ export class KafkaCommitLog implements CommitLog {
     if (records.length === 0) return;
     // A transactional producer sends only inside transactions; records outside a commit use a plain one.
     const producer = this.guarantee === 'exactly_once' ? (this.plainProducer ??= await this.connectPlainProducer()) : this.producer!;
-    await this.retrying('send records', () => producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 }));
+    await this.sendRequests(producer, await this.split(records));
+  }
+
+  /** Requests under the topics' limits; a record too large for a batch of its own is refused here, before anything is sent. */
+  private async split(records: readonly ProducedRecord[]): Promise<ProduceRequest[]> {
+    const { topicLimits } = this.options;
+    const topics = new Set<string>();
+    const unpartitioned = new Set<string>();
+    for (const r of records) {
+      topics.add(r.topic);
+      if (r.partition === undefined) unpartitioned.add(r.topic);
+    }
+    await this.retrying('read topic limits', async () => {
+      await topicLimits.load(topics, { limits: true });
+      await topicLimits.load(unpartitioned, { partitions: true });
+    });
+    return splitIntoRequests(records, {
+      maxBatchBytes: (topic) => topicLimits.maxMessageBytes(topic),
+      partitionOf: (r) => (r.key ? partitionForKey(r.key, topicLimits.partitionCount(r.topic)) : this.nextUnkeyed++ % topicLimits.partitionCount(r.topic)),
+      maxRequestBytes: this.options.maxRequestBytes ?? 16 * 1024 * 1024,
+    });
+  }
+
+  /** Sends requests one after another (so a partition's records stay in order) with retries while the broker is unavailable. */
+  private async sendRequests(sender: Pick<Producer, 'sendBatch'>, requests: readonly ProduceRequest[]): Promise<void> {
+    for (const request of requests) {
+      await this.retrying('send records', () => this.sendRequest(sender, request));
+    }
+  }
+
+  private async sendRequest(sender: Pick<Producer, 'sendBatch'>, request: ProduceRequest): Promise<void> {
+    try {
+      await sender.sendBatch({ topicMessages: toTopicMessages(request), acks: -1 });
+    } catch (error) {
+      const type = fatalProduceErrorType(error);
+      if (type === undefined) throw error;
+      const largest = largestBatch(request);
+      const limit = largest ? this.options.topicLimits.maxMessageBytes(largest.topic) : undefined;
+      // A refused size means the cached limit is stale (the topic's config changed): ask again next time.
+      if (largest) this.options.topicLimits.forget(largest.topic);
+      throw produceRefused(type, {
+        topic: largest?.topic,
+        partition: largest?.partition,
+        bytes: largest?.bytes,
+        records: largest?.messages.length,
+        limit,
+        transactionalId: this.options.transactionalId,
+      }, error);
+    }
   }
 
   async close(): Promise<void> {
@@ -85,9 +147,11 @@ export class KafkaCommitLog implements CommitLog {
     const context = { transactionalId: this.options.transactionalId, groupId: unit.groupId };
     for (let attempt = 1; ; attempt++) {
       let transaction: Transaction | undefined;
+      // Split before the transaction begins: a record too large for any batch fails the commit with nothing sent.
+      const requests = unit.records.length > 0 ? await this.split(unit.records) : [];
       try {
         transaction = await this.producer!.transaction();
-        if (unit.records.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(unit.records), acks: -1 });
+        for (const request of requests) await this.sendRequest(transaction, request);
         if (unit.offsets.length > 0) await transaction.sendOffsets({ consumerGroupId: unit.groupId, topics: toOffsetTopics(unit.offsets) });
         await transaction.commit();
         return;
@@ -109,9 +173,10 @@ export class KafkaCommitLog implements CommitLog {
           return;
         }
         const retriable = isRetriable(error) || isTransactionStateError(error);
-        if (!retriable || attempt >= this.options.maxAttempts) {
-          throw new WeirError('COMMIT_FAILED', 'exactly_once commit failed and was not applied', { ...context, attempt }, { cause: error });
-        }
+        // A refusal that names its topic and partition (produceRefused) is thrown as it is.
+        if (!retriable && isWeirError(error)) throw error;
+        if (!retriable) throw new WeirError('COMMIT_FAILED', 'exactly_once commit failed and was not applied', { ...context, attempt }, { cause: error });
+        if (attempt >= this.options.maxAttempts) throw brokerUnavailable('exactly_once commit (not applied)', { ...context, attempt }, error);
         await sleep(Math.min(10_000, 200 * 2 ** (attempt - 1)));
       }
     }
@@ -187,16 +252,6 @@ export class KafkaCommitLog implements CommitLog {
       throw error;
     }
   }
-}
-
-export function toTopicMessages(records: readonly ProducedRecord[]): Array<{ topic: string; messages: Message[] }> {
-  const byTopic = new Map<string, Message[]>();
-  for (const r of records) {
-    let messages = byTopic.get(r.topic);
-    if (!messages) byTopic.set(r.topic, (messages = []));
-    messages.push({ key: r.key, value: r.value, partition: r.partition, timestamp: String(r.timestamp), headers: r.headers });
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
 function toOffsetTopics(offsets: readonly TopicPartitionOffset[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {

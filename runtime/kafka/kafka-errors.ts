@@ -77,3 +77,36 @@ export function brokerUnavailable(what: string, context: ErrorContext, cause: un
 export function isTransactionStateError(error: unknown): boolean {
   return chain(error).some((e) => e.name === 'KafkaJSNonRetriableError' && /Transaction state exception/.test(String((e as { message?: string }).message)));
 }
+
+/**
+ * Broker answers to a produce request that no retry can change (kafkajs marks them non-retriable):
+ * the batch is too large or malformed for this broker, or this client may not write there. A
+ * commit that gets one must fail the task at once; retrying it would only repeat the refusal.
+ */
+const FATAL_PRODUCE_TYPES = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'INVALID_TIMESTAMP',
+  'INVALID_REQUIRED_ACKS',
+  'OFFSET_METADATA_TOO_LARGE',
+  'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+  'UNSUPPORTED_VERSION',
+  'POLICY_VIOLATION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
+
+/** The broker's error type when it is one no retry can change (see FATAL_PRODUCE_TYPES). */
+export function fatalProduceErrorType(error: unknown): string | undefined {
+  return chain(error).find((e) => e.type !== undefined && FATAL_PRODUCE_TYPES.has(e.type))?.type;
+}
+
+/** A refused batch as a WeirError that names where it went: RECORD_TOO_LARGE for size refusals, else COMMIT_FAILED. */
+export function produceRefused(type: string, context: ErrorContext, cause: unknown): WeirError {
+  const tooLarge = type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
+  return new WeirError(tooLarge ? 'RECORD_TOO_LARGE' : 'COMMIT_FAILED', `the broker refused a produce request (${type}); retrying cannot help`, { ...context, brokerError: type }, { cause });
+}

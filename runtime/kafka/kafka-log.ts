@@ -12,11 +12,13 @@ import { WeirError } from '../../errors/weir-error';
 import type { CommitLog, GroupConsumer, GroupConsumerOptions, LogAdmin, LogClient, PartitionReader, ProcessingGuarantee } from '../log';
 import { createLogger, type Logger } from '../logger';
 import type { PartitionAssignorName } from '../embedded/assignor';
+import { installAbortedTransactionsFix } from './aborted-transactions';
 import { KafkaAdmin } from './kafka-admin';
 import { KafkaCommitLog } from './kafka-commit-log';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { KAFKAJS_LOG_LEVEL, kafkajsLogCreator } from './kafka-logging';
 import { KafkaPartitionReader } from './kafka-partition-reader';
+import { TopicLimits } from './topic-limits';
 
 export interface KafkaLogOptions {
   /** `host:port` of one or more brokers. */
@@ -35,6 +37,10 @@ export interface KafkaLogOptions {
   /** Attempts of a broker call while the broker is unavailable, with backoff up to 10 s (default 40, about 6 minutes). */
   readonly maxAttempts?: number;
   readonly transactionTimeoutMs?: number;
+  /** `max.message.bytes` to assume for every topic instead of reading each topic's from the broker (DescribeConfigs). */
+  readonly maxMessageBytes?: number;
+  /** Cap of one produce request in bytes (default 16 MiB; the broker's `socket.request.max.bytes` is 100 MiB). */
+  readonly maxRequestBytes?: number;
 }
 
 export class KafkaLog implements LogClient {
@@ -47,10 +53,13 @@ export class KafkaLog implements LogClient {
   private readonly consumers = new Set<KafkaGroupConsumer>();
   private readonly commitLogs = new Set<CommitLog>();
   private readonly readers = new Set<PartitionReader>();
+  private readonly topicLimits: TopicLimits;
 
   constructor(private readonly options: KafkaLogOptions) {
     if (options.brokers.length === 0) throw new WeirError('INVALID_CONFIG', 'at least one Kafka broker is needed', { option: 'brokers' });
     this.clientId = options.clientId ?? `weir-${process.pid}`;
+    // read_committed must not show aborted records of shared partitions (see aborted-transactions.ts).
+    installAbortedTransactionsFix();
     this.logger = (options.logger ?? createLogger()).child({ log: 'kafka', clientId: this.clientId });
     this.kafka = new Kafka({
       clientId: this.clientId,
@@ -60,10 +69,11 @@ export class KafkaLog implements LogClient {
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.rawAdmin = this.kafka.admin();
+    this.topicLimits = new TopicLimits(this.rawAdmin, () => this.connectAdmin(), { maxMessageBytes: options.maxMessageBytes }, this.logger);
   }
 
   admin(): LogAdmin {
-    return new ConnectingAdmin(() => this.connectAdmin(), new KafkaAdmin(this.rawAdmin, this.logger, this.maxAttempts));
+    return new ConnectingAdmin(() => this.connectAdmin(), new KafkaAdmin(this.rawAdmin, this.logger, this.maxAttempts, this.topicLimits));
   }
 
   async commitLog(options: { guarantee: ProcessingGuarantee; transactionalId?: string; clientId: string; groupConsumer?: GroupConsumer }): Promise<CommitLog> {
@@ -75,7 +85,14 @@ export class KafkaLog implements LogClient {
     const log = await new KafkaCommitLog(
       this.kafka,
       this.rawAdmin,
-      { ...options, groupConsumer, maxAttempts: this.maxAttempts, transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000 },
+      {
+        ...options,
+        groupConsumer,
+        maxAttempts: this.maxAttempts,
+        transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000,
+        topicLimits: this.topicLimits,
+        maxRequestBytes: this.options.maxRequestBytes,
+      },
       this.logger.child({ commitLog: options.transactionalId ?? options.clientId }),
     ).open();
     this.commitLogs.add(log);
@@ -105,7 +122,7 @@ export class KafkaLog implements LogClient {
   partitionReader(options: { readCommitted: boolean }): PartitionReader {
     const reader = new KafkaPartitionReader(
       this.kafka,
-      new KafkaAdmin(this.rawAdmin, this.logger, this.maxAttempts),
+      new KafkaAdmin(this.rawAdmin, this.logger, this.maxAttempts, this.topicLimits),
       this.rawAdmin,
       { readCommitted: options.readCommitted, clientId: this.clientId, maxBytesPerPartition: this.options.maxBytesPerPartition ?? 4_194_304 },
       this.logger,
@@ -147,4 +164,5 @@ class ConnectingAdmin implements LogAdmin {
   async beginningOffset(...args: Parameters<LogAdmin['beginningOffset']>) { await this.connected(); return this.admin.beginningOffset(...args); }
   async committedOffsets(...args: Parameters<LogAdmin['committedOffsets']>) { await this.connected(); return this.admin.committedOffsets(...args); }
   async deleteTopics(...args: Parameters<LogAdmin['deleteTopics']>) { await this.connected(); return this.admin.deleteTopics(...args); }
+  async maxMessageBytes(...args: Parameters<LogAdmin['maxMessageBytes']>) { await this.connected(); return this.admin.maxMessageBytes(...args); }
 }

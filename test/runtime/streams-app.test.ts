@@ -20,6 +20,8 @@ import { silentLogger, createLogger } from '../../runtime/logger';
 const debugLogger = process.env.WEIR_TEST_LOG ? createLogger({ level: 'info' }) : silentLogger;
 import type { Windowed } from '../../state/window-store';
 import { crashingAtCommit } from '../../testing/crashing-commit-log';
+import { refusingCommit } from '../../testing/refusing-commit-log';
+import { isWeirError } from '../../errors/weir-error';
 
 interface Event { user: string; ts: number }
 const windowedSerde = jsonSerde<Windowed<string>>();
@@ -107,6 +109,36 @@ for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
     // The crashed process cannot release its RocksDB locks in-process, so the survivor runs in its
     // own state directory, as another machine would, and must restore from the changelog.
     const restarted = new StreamsApp(topology(), { ...config, stateDir: join(dir, 'survivor') }, log.connect(), { logger: debugLogger });
+    await restarted.start();
+    await restarted.waitUntilCaughtUp();
+    await restarted.endOfInput();
+    await restarted.close();
+    const { counts, emitted } = results(log);
+    assert.deepEqual(counts, expected(20_000));
+    if (guarantee === 'exactly_once') assert.equal(emitted, counts.size);
+    await rm(dir, { recursive: true, force: true });
+  });
+}
+
+for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+  test(`${guarantee}: a commit refused for good fails the app at once and closes its task dirty; a restart on the same state dir gives the exact results`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-refused-'));
+    const log = new EmbeddedLog();
+    await seed(log, 20_000);
+    const config = { applicationId: 'refused-app', stateDir: dir, processingGuarantee: guarantee, commitIntervalMs: 0 };
+    const doomed = refusingCommit(log.connect(), 6);
+    const first = new StreamsApp(topology(), config, doomed, { logger: debugLogger });
+    await first.start();
+    const deadline = Date.now() + 60_000;
+    while (first.state !== 'failed') {
+      assert.ok(Date.now() < deadline, 'the app did not fail on the refused commit (retrying it instead?)');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await assert.rejects(first.waitUntilCaughtUp(), (e) => isWeirError(e, 'RECORD_TOO_LARGE'));
+    await first.close();
+    assert.equal(first.state, 'failed');
+    // The same state dir: the dirty task's stores (which hold the refused commit's updates) must be wiped and restored, not reused.
+    const restarted = new StreamsApp(topology(), config, log.connect(), { logger: debugLogger });
     await restarted.start();
     await restarted.waitUntilCaughtUp();
     await restarted.endOfInput();
