@@ -25,6 +25,9 @@ export interface StreamsAppOptions {
   readonly clock?: () => number;
 }
 
+/** How long `close()` waits for commits in flight or retrying before it gives them up (Kafka Streams' `close(Duration)`). */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
 export class StreamsApp {
   readonly config: StreamsConfig;
   private readonly logger: Logger;
@@ -34,6 +37,8 @@ export class StreamsApp {
   private running: Promise<void> | undefined;
   private currentState: StreamsAppState = 'created';
   private failure: unknown;
+  /** Aborted once a close has waited its timeout: commits still failing are given up. */
+  private readonly giveUp = new AbortController();
 
   constructor(
     readonly topology: Topology,
@@ -43,7 +48,7 @@ export class StreamsApp {
   ) {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
-    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now, this.giveUp.signal);
   }
 
   get state(): StreamsAppState {
@@ -146,14 +151,30 @@ export class StreamsApp {
     await this.tasks.commitAll();
   }
 
-  /** Graceful shutdown: finish the batch in flight, commit, close stores with a checkpoint, leave the group. */
-  async close(): Promise<void> {
+  /**
+   * Graceful shutdown: finish the batch in flight, commit, close stores with a checkpoint, leave the
+   * group. A commit that cannot complete (the broker is unreachable) is retried for at most
+   * `timeoutMs`, then given up: the task closes without committing and without a checkpoint, and
+   * whoever owns the partition next reprocesses it from the last commit. So a replica stuck
+   * retrying honours SIGTERM within seconds instead of after its retries run out.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.currentState === 'closed' || this.currentState === 'closing') return;
     this.currentState = 'closing';
     if (this.timer) clearInterval(this.timer);
-    await this.consumer?.stop();
-    await this.running;
-    await this.tasks.closeAll(true);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    // Not unref'd: a close in progress keeps the process alive until it is done.
+    const timer = setTimeout(() => {
+      this.logger.log('warn', 'close timed out: giving up commits that cannot complete', { timeoutMs });
+      this.giveUp.abort(new WeirError('COMMIT_FAILED', `given up at shutdown after ${timeoutMs} ms`, { timeoutMs }));
+    }, timeoutMs);
+    try {
+      await this.consumer?.stop();
+      await this.running;
+      await this.tasks.closeAll(true);
+    } finally {
+      clearTimeout(timer);
+    }
     this.currentState = this.failure ? 'failed' : 'closed';
     this.logger.log('info', 'closed', { state: this.currentState });
   }

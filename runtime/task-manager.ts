@@ -26,6 +26,8 @@ interface ManagedTask {
   pausedTopics: Set<string>;
   /** Set when a commit was refused because another member owns the partition now. */
   migrated: boolean;
+  /** Set when shutdown gave up on a commit that could not complete: the task closes without committing. */
+  abandoned: boolean;
 }
 
 export class TaskManager {
@@ -40,6 +42,8 @@ export class TaskManager {
     private readonly log: LogClient,
     private readonly logger: Logger,
     private readonly clock: () => number,
+    /** Aborted when a shutdown stops waiting: commits and sends in flight or retrying are given up. */
+    private readonly shutdown?: AbortSignal,
   ) {}
 
   /** Full source topic names of a sub-topology. */
@@ -160,7 +164,7 @@ export class TaskManager {
     const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
     task.initialize();
     await this.initializeInputs(task, topics, partition);
-    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false };
+    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false, abandoned: false };
     this.tasks.set(taskId, managed);
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
     logger.log('info', 'task created', { task: taskId, topics });
@@ -189,15 +193,20 @@ export class TaskManager {
    * Under exactly_once they stay in the task's transaction until the commit.
    */
   private async sendOutputs(managed: ManagedTask): Promise<void> {
-    if (this.config.processingGuarantee === 'exactly_once' || managed.migrated) return;
+    if (this.config.processingGuarantee === 'exactly_once' || managed.migrated || managed.abandoned) return;
     const records = managed.task.drainOutputs();
     if (records.length === 0) return;
-    await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length } });
+    try {
+      await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length }, signal: this.shutdown });
+    } catch (error) {
+      if (!this.shutdown?.aborted) throw error;
+      this.abandon(managed, 'send', error);
+    }
   }
 
   private async maybeCommit(managed: ManagedTask, force: boolean): Promise<void> {
     const now = this.clock();
-    if (managed.migrated || !managed.task.needsCommit()) return;
+    if (managed.migrated || managed.abandoned || !managed.task.needsCommit()) return;
     if (!force && now - managed.lastCommit < this.config.commitIntervalMs) return;
     const unit = await managed.task.prepareCommit();
     try {
@@ -207,8 +216,13 @@ export class TaskManager {
         fields: { task: managed.task.taskId, records: unit.records.length },
         maxAttempts: 20,
         retriable: (error) => !isWeirError(error, 'TASK_MIGRATED'),
+        signal: this.shutdown,
       });
     } catch (error) {
+      if (this.shutdown?.aborted && !isWeirError(error, 'TASK_MIGRATED')) {
+        this.abandon(managed, 'commit', error);
+        return;
+      }
       if (!isWeirError(error, 'TASK_MIGRATED')) throw error;
       // Another member owns the partition now: this task's uncommitted work is a zombie's, drop it.
       this.logger.log('warn', 'task migrated to another member; closing it without committing', { task: managed.task.taskId });
@@ -217,6 +231,18 @@ export class TaskManager {
     }
     managed.task.commitSucceeded();
     managed.lastCommit = now;
+  }
+
+  /**
+   * Shutdown stopped waiting for a commit or send that kept failing. Nothing of the task since its
+   * last commit is made durable by this member: the next owner reprocesses it from the committed
+   * offsets (under exactly_once an unfinished transaction is aborted when the next owner fences it).
+   */
+  private abandon(managed: ManagedTask, what: string, error: unknown): void {
+    managed.abandoned = true;
+    this.logger.log('warn', `shutting down while the ${what} could not complete; closing the task without committing (its records since the last commit will be reprocessed)`, {
+      task: managed.task.taskId, error,
+    });
   }
 
   /**
@@ -243,8 +269,9 @@ export class TaskManager {
     await managed.executor.run(async () => {
       const { task, stateManager } = managed;
       let endOffsets: Map<string, number> | undefined;
-      if (clean && !managed.migrated) {
-        await this.maybeCommit(managed, true);
+      if (clean && !managed.migrated) await this.maybeCommit(managed, true);
+      // A checkpoint only after a commit: a task closed without one restores from the changelog next time.
+      if (clean && !managed.migrated && !managed.abandoned) {
         endOffsets = new Map();
         for (const store of stateManager.allStores()) {
           const topic = stateManager.changelogTopicOf(store.name);
@@ -256,7 +283,7 @@ export class TaskManager {
       if (managed.ownsCommitLog) await managed.commitLog.close();
       this.tasks.delete(task.taskId);
       for (const [key, m] of this.taskByTopicPartition) if (m === managed) this.taskByTopicPartition.delete(key);
-      this.logger.log('info', 'task closed', { task: task.taskId, clean });
+      this.logger.log('info', 'task closed', { task: task.taskId, clean: clean && !managed.abandoned && !managed.migrated });
     });
   }
 }

@@ -67,6 +67,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
       sessionTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
+      // Kafka's own default (fetch.max.wait.ms); kafkajs' 5 s would hold a stopping consumer for as long.
+      maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
       retry: {
         retries: 8,
