@@ -3,6 +3,7 @@ import type { SourceNode } from '../topology/topology-graph';
 import type { StreamRecord } from '../topology/record';
 import type { ConsumedRecord } from './log';
 import type { RuntimeNode } from './processor-node';
+import type { TimestampGuard } from './timestamp-guard';
 
 /** Turns consumed bytes into typed records with their event time; bad records are handed to `onUndecodable`. */
 export class SourceRuntimeNode {
@@ -13,6 +14,7 @@ export class SourceRuntimeNode {
     /** Full topic name (internal topics carry the application id). */
     readonly topic: string,
     private readonly onUndecodable: (record: ConsumedRecord, error: unknown) => void,
+    private readonly timestamps: TimestampGuard,
   ) {}
 
   get name(): string {
@@ -48,8 +50,9 @@ export class SourceRuntimeNode {
       this.onUndecodable(record, new WeirError('DESERIALIZATION_FAILED', 'timestamp extractor failed', { topic: this.topic, partition: record.partition, offset: record.offset }, { cause: error }));
       return undefined;
     }
-    if (!Number.isFinite(timestamp) || timestamp < 0) {
-      this.onUndecodable(record, new WeirError('DESERIALIZATION_FAILED', `invalid event timestamp ${timestamp}`, { topic: this.topic, partition: record.partition, offset: record.offset }));
+    const refused = this.timestamps.check(timestamp, partitionTime, record);
+    if (refused !== undefined) {
+      this.onUndecodable(record, refused);
       return undefined;
     }
     return { key, value, timestamp, headers: record.headers };

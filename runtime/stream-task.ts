@@ -21,6 +21,7 @@ import { SinkRuntimeNode } from './sink-node';
 import { SourceRuntimeNode } from './source-node';
 import type { TaskStateManager } from './task-state-manager';
 import { TaskMetrics } from './task-metrics';
+import { TimestampGuard } from './timestamp-guard';
 
 export interface StreamTaskOptions {
   readonly config: StreamsConfig;
@@ -53,6 +54,7 @@ export class StreamTask implements TaskServices {
   private readonly logger: Logger;
   private readonly dlqTopic: string;
   private readonly partitionGroup: PartitionGroup;
+  private readonly timestamps: TimestampGuard;
 
   constructor(private readonly options: StreamTaskOptions) {
     const { config, subTopology, partition } = options;
@@ -61,6 +63,7 @@ export class StreamTask implements TaskServices {
     this.taskId = `${subTopology.id}_${partition}`;
     this.logger = options.logger.child({ task: this.taskId });
     this.dlqTopic = deadLetterTopicName(config.applicationId);
+    this.timestamps = new TimestampGuard(config, options.clock);
     this.buildNodes();
     this.partitionGroup = new PartitionGroup(this.inputTopics(), {
       maxTaskIdleMs: config.maxTaskIdleMs,
@@ -88,6 +91,7 @@ export class StreamTask implements TaskServices {
   process(records: readonly ConsumedRecord[]): void {
     if (records.length === 0) return;
     const source = this.sourceFor(records[0].topic);
+    this.timestamps.startBatch();
     for (let i = 0; i < records.length; i++) this.processRecord(source, records[i]);
     this.currentOrigin = undefined;
     this.uncommitted = true;
@@ -106,6 +110,7 @@ export class StreamTask implements TaskServices {
   /** Processes buffered records in timestamp order until empty or waiting for a partition; returns how many. */
   processBuffered(now: number): number {
     let processed = 0;
+    this.timestamps.startBatch();
     for (let consumed = this.partitionGroup.next(now); consumed !== undefined; consumed = this.partitionGroup.next(now)) {
       this.processRecord(this.sourceFor(consumed.topic), consumed);
       processed++;
@@ -130,7 +135,10 @@ export class StreamTask implements TaskServices {
     this.currentOrigin = consumed;
     const record = source.decode(consumed, this.currentStreamTime);
     if (record !== undefined) {
-      if (record.timestamp > this.currentStreamTime) this.currentStreamTime = record.timestamp;
+      if (record.timestamp > this.currentStreamTime) {
+        this.currentStreamTime = record.timestamp;
+        this.timestamps.advanced();
+      }
       try {
         source.forward(record);
       } catch (error) {
@@ -144,7 +152,11 @@ export class StreamTask implements TaskServices {
 
   /** Moves stream time forward without a record (test driver) and runs stream-time punctuators. */
   advanceStreamTime(time: number): void {
-    if (time > this.currentStreamTime) this.currentStreamTime = time;
+    if (time > this.currentStreamTime) {
+      this.currentStreamTime = time;
+      this.timestamps.startBatch();
+      this.timestamps.advanced();
+    }
     if (this.streamTimePunctuations.maybePunctuate(this.currentStreamTime)) this.uncommitted = true;
   }
 
@@ -253,7 +265,7 @@ export class StreamTask implements TaskServices {
     for (const node of subTopology.nodes) {
       if (node.kind === 'source') {
         const topic = this.fullTopicName(node.topic, node.internal);
-        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name));
+        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name), this.timestamps);
         this.sources.set(topic, source);
         runtime.set(node.name, source);
       } else if (node.kind === 'sink') {

@@ -27,6 +27,14 @@ export interface StreamsConfig {
   readonly maxTaskIdleMs: number;
   /** `buffered.records.per.partition`: a partition is paused while its task buffers this many of its records. */
   readonly bufferedRecordsPerPartition: number;
+  /**
+   * `max.timestamp.ahead.of.stream.time.ms`: a record whose event time is further ahead of its task's
+   * stream time (plus the wall-clock time since stream time last moved) goes to the dead-letter
+   * path and does not move stream time. Default 1 day; Infinity turns it off.
+   */
+  readonly maxTimestampAheadOfStreamTimeMs: number;
+  /** `max.timestamp.ahead.of.wall.clock.ms`: the same for event time ahead of the wall clock. Default Infinity (off: replays and tests use synthetic clocks). */
+  readonly maxTimestampAheadOfWallClockMs: number;
   /** Wall-clock punctuators and idle commits are checked this often. */
   readonly pollIntervalMs: number;
   readonly logLevel: LogLevel;
@@ -46,6 +54,8 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     defaultPartitions: input.defaultPartitions ?? 1,
     maxTaskIdleMs: input.maxTaskIdleMs ?? 1000,
     bufferedRecordsPerPartition: input.bufferedRecordsPerPartition ?? 10_000,
+    maxTimestampAheadOfStreamTimeMs: input.maxTimestampAheadOfStreamTimeMs ?? 86_400_000,
+    maxTimestampAheadOfWallClockMs: input.maxTimestampAheadOfWallClockMs ?? Infinity,
     pollIntervalMs: input.pollIntervalMs ?? 100,
     logLevel: input.logLevel ?? ((process.env.WEIR_LOG_LEVEL as LogLevel | undefined) ?? 'info'),
   };
@@ -61,6 +71,8 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   if (!(config.maxTaskIdleMs >= 0)) fail('maxTaskIdleMs', 'a number of ms >= 0');
   if (!(Number.isInteger(config.bufferedRecordsPerPartition) && config.bufferedRecordsPerPartition > 0)) fail('bufferedRecordsPerPartition', 'a positive integer');
   if (!(config.pollIntervalMs > 0)) fail('pollIntervalMs', 'a positive number of ms');
+  if (!(config.maxTimestampAheadOfStreamTimeMs >= 0)) fail('maxTimestampAheadOfStreamTimeMs', 'a number of ms >= 0, or Infinity');
+  if (!(config.maxTimestampAheadOfWallClockMs >= 0)) fail('maxTimestampAheadOfWallClockMs', 'a number of ms >= 0, or Infinity');
   return config;
 }
 
