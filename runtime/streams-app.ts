@@ -82,7 +82,8 @@ export class StreamsApp {
       groupId: this.config.applicationId,
       topics,
       readCommitted: this.config.processingGuarantee === 'exactly_once',
-      fromBeginning: true,
+      fromBeginning: this.config.autoOffsetReset !== 'latest',
+      autoOffsetReset: this.config.autoOffsetReset,
     });
     this.tasks.consumer = this.consumer;
     this.currentState = 'running';
@@ -91,6 +92,7 @@ export class StreamsApp {
         onAssigned: (partitions) => this.tasks.onAssigned(partitions),
         onRevoked: (partitions) => this.tasks.onRevoked(partitions),
         onBatch: (batch) => this.tasks.onBatch(batch),
+        onOffsetReset: (reset) => this.tasks.onOffsetReset(reset),
       })
       .catch((error) => this.fail(error));
     this.timer = setInterval(() => {

@@ -1,6 +1,7 @@
 import { WeirError } from '../errors/weir-error';
 import type { ProcessingGuarantee } from './log';
 import type { LogLevel } from './logger';
+import type { AutoOffsetReset } from './offset-reset';
 
 /** What to do with a record whose key or value cannot be deserialized. */
 export type DeserializationErrorPolicy = 'dead-letter' | 'log-and-continue' | 'fail';
@@ -35,6 +36,14 @@ export interface StreamsConfig {
   readonly maxTimestampAheadOfStreamTimeMs: number;
   /** `max.timestamp.ahead.of.wall.clock.ms`: the same for event time ahead of the wall clock. Default Infinity (off: replays and tests use synthetic clocks). */
   readonly maxTimestampAheadOfWallClockMs: number;
+  /**
+   * `auto.offset.reset`: where a task reads on when the offset it should read is gone from a source
+   * partition (retention, delete-records): `earliest` (default, as Kafka Streams) the first offset
+   * still there, `latest` the end, `none` fail the task. Every reset is logged as a warning with the
+   * partition, the old and new offsets and the records skipped, and counted in the task's metrics.
+   * With no committed offset a task starts at the beginning, except under `latest`.
+   */
+  readonly autoOffsetReset: AutoOffsetReset;
   /** Wall-clock punctuators and idle commits are checked this often. */
   readonly pollIntervalMs: number;
   readonly logLevel: LogLevel;
@@ -56,6 +65,7 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     bufferedRecordsPerPartition: input.bufferedRecordsPerPartition ?? 10_000,
     maxTimestampAheadOfStreamTimeMs: input.maxTimestampAheadOfStreamTimeMs ?? 86_400_000,
     maxTimestampAheadOfWallClockMs: input.maxTimestampAheadOfWallClockMs ?? Infinity,
+    autoOffsetReset: input.autoOffsetReset ?? 'earliest',
     pollIntervalMs: input.pollIntervalMs ?? 100,
     logLevel: input.logLevel ?? ((process.env.WEIR_LOG_LEVEL as LogLevel | undefined) ?? 'info'),
   };
@@ -70,6 +80,7 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   if (!(Number.isInteger(config.defaultPartitions) && config.defaultPartitions > 0)) fail('defaultPartitions', 'a positive integer');
   if (!(config.maxTaskIdleMs >= 0)) fail('maxTaskIdleMs', 'a number of ms >= 0');
   if (!(Number.isInteger(config.bufferedRecordsPerPartition) && config.bufferedRecordsPerPartition > 0)) fail('bufferedRecordsPerPartition', 'a positive integer');
+  if (!['earliest', 'latest', 'none'].includes(config.autoOffsetReset)) fail('autoOffsetReset', 'earliest, latest, none');
   if (!(config.pollIntervalMs > 0)) fail('pollIntervalMs', 'a positive number of ms');
   if (!(config.maxTimestampAheadOfStreamTimeMs >= 0)) fail('maxTimestampAheadOfStreamTimeMs', 'a number of ms >= 0, or Infinity');
   if (!(config.maxTimestampAheadOfWallClockMs >= 0)) fail('maxTimestampAheadOfWallClockMs', 'a number of ms >= 0, or Infinity');

@@ -12,6 +12,7 @@ import { SerialExecutor } from './serial-executor';
 import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
 import { withRetry } from './retry';
+import type { OffsetReset } from './offset-reset';
 import { isWeirError } from '../errors/weir-error';
 
 interface ManagedTask {
@@ -84,7 +85,7 @@ export class TaskManager {
       return;
     }
     await managed.executor.run(async () => {
-      if (managed.migrated) return;
+      if (managed.migrated || managed.abandoned) return;
       await managed.task.prepareBatch(batch.records);
       managed.task.addBatch(batch);
       managed.task.processBuffered(this.clock());
@@ -95,13 +96,23 @@ export class TaskManager {
     if (managed.migrated) await this.closeTask(managed, false);
   }
 
+  /** A consumer skipped offsets of a source partition: never silently (issue 15). */
+  onOffsetReset(reset: OffsetReset): void {
+    const managed = this.taskByTopicPartition.get(`${reset.topic}:${reset.partition}`);
+    this.logger.log('warn', 'offset reset: records of a source partition will never be read', {
+      task: managed?.task.taskId, topic: reset.topic, partition: reset.partition, from: reset.from, to: reset.to, skipped: reset.skipped, policy: `auto.offset.reset=${reset.policy}`,
+    });
+    managed?.task.metrics.increment('offset-resets');
+    managed?.task.metrics.increment('records-skipped-by-offset-reset', reset.skipped);
+  }
+
   /** Wall-clock punctuation and interval commits for tasks that received no batch lately. */
   async tick(): Promise<void> {
     const now = this.clock();
     await Promise.all(
       [...this.tasks.values()].map((managed) =>
         managed.executor.run(async () => {
-          if (managed.migrated) return;
+          if (managed.migrated || managed.abandoned) return;
           // Buffered records waiting for another partition go on once max.task.idle.ms has passed.
           managed.task.processBuffered(now);
           managed.task.punctuateWallClock(now);
@@ -153,8 +164,9 @@ export class TaskManager {
       ? await this.log.commitLog({ guarantee: 'exactly_once', transactionalId: `${config.applicationId}-${taskId}`, clientId: `${config.applicationId}-${taskId}`, groupConsumer: this.consumer })
       : await this.shared();
     const reader = this.log.partitionReader({ readCommitted: exactlyOnce });
+    let opened: Awaited<ReturnType<TaskStateManager['open']>>;
     try {
-      await stateManager.open({ admin: this.log.admin(), reader });
+      opened = await stateManager.open({ admin: this.log.admin(), reader });
     } catch (error) {
       if (exactlyOnce) await commitLog.close();
       throw error;
@@ -162,6 +174,8 @@ export class TaskManager {
       await reader.close();
     }
     const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
+    task.metrics.increment('offset-resets', opened.offsetResets);
+    task.metrics.increment('records-skipped-by-offset-reset', opened.skippedByReset);
     task.initialize();
     await this.initializeInputs(task, topics, partition);
     const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false, abandoned: false };
