@@ -22,6 +22,7 @@ import { SourceRuntimeNode } from './source-node';
 import type { TaskStateManager } from './task-state-manager';
 import { TaskMetrics } from './task-metrics';
 import { TimestampGuard } from './timestamp-guard';
+import { taskFailure } from './exception-handlers';
 
 export interface StreamTaskOptions {
   readonly config: StreamsConfig;
@@ -289,13 +290,17 @@ export class StreamTask implements TaskServices {
   private handleUndecodable(record: ConsumedRecord, error: unknown, source: string): void {
     this.metrics.increment('deserialization-errors');
     const policy = this.options.config.deserializationErrorPolicy;
-    if (policy === 'fail') throw error;
+    if (policy === 'fail') throw taskFailure('DESERIALIZATION_FAILED', 'undecodable record and deserializationErrorPolicy=fail: the task stops', record, this.taskId, error);
     this.logger.log('warn', 'undecodable record', { topic: record.topic, partition: record.partition, offset: record.offset, error, policy });
     if (policy === 'dead-letter') this.deadLetter(record, error, source);
   }
 
   private handleProcessingError(record: ConsumedRecord, error: unknown): void {
     this.metrics.increment('processing-errors');
+    if (this.options.config.processingExceptionHandler === 'fail') {
+      this.logger.log('error', 'processing failed and processing.exception.handler=fail: the task stops, nothing of this record is committed', { topic: record.topic, partition: record.partition, offset: record.offset, error });
+      throw taskFailure('PROCESSING_FAILED', 'processing failed and processing.exception.handler=fail', record, this.taskId, error);
+    }
     this.logger.log('error', 'processing failed; record sent to the dead-letter topic', { topic: record.topic, partition: record.partition, offset: record.offset, error });
     this.deadLetter(record, error, 'processing');
   }

@@ -2,6 +2,7 @@ import { WeirError } from '../errors/weir-error';
 import type { ProcessingGuarantee } from './log';
 import type { LogLevel } from './logger';
 import type { AutoOffsetReset } from './offset-reset';
+import type { ProcessingExceptionHandler } from './exception-handlers';
 
 /** What to do with a record whose key or value cannot be deserialized. */
 export type DeserializationErrorPolicy = 'dead-letter' | 'log-and-continue' | 'fail';
@@ -19,6 +20,12 @@ export interface StreamsConfig {
   /** Largest serialized record accepted at a sink; larger ones go to the dead-letter topic. */
   readonly maxRecordBytes: number;
   readonly deserializationErrorPolicy: DeserializationErrorPolicy;
+  /**
+   * `processing.exception.handler`: `continue` (default) sends a record whose processing threw to
+   * the dead-letter topic with the reason, counts it and goes on (outputs already forwarded for it
+   * stay); `fail` stops the task without committing anything of that record, and the application fails.
+   */
+  readonly processingExceptionHandler: ProcessingExceptionHandler;
   /** Partitions for internal topics whose count cannot be derived (default: the source topic's). */
   readonly defaultPartitions: number;
   /**
@@ -60,6 +67,7 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     commitIntervalMs: input.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 1000),
     maxRecordBytes: input.maxRecordBytes ?? 1_000_000,
     deserializationErrorPolicy: input.deserializationErrorPolicy ?? 'dead-letter',
+    processingExceptionHandler: input.processingExceptionHandler ?? 'continue',
     defaultPartitions: input.defaultPartitions ?? 1,
     maxTaskIdleMs: input.maxTaskIdleMs ?? 1000,
     bufferedRecordsPerPartition: input.bufferedRecordsPerPartition ?? 10_000,
@@ -77,6 +85,7 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   if (!(config.commitIntervalMs >= 0)) fail('commitIntervalMs', 'a number of ms >= 0');
   if (!(config.maxRecordBytes > 0)) fail('maxRecordBytes', 'a positive number of bytes');
   if (!['dead-letter', 'log-and-continue', 'fail'].includes(config.deserializationErrorPolicy)) fail('deserializationErrorPolicy', 'dead-letter, log-and-continue, fail');
+  if (!['continue', 'fail'].includes(config.processingExceptionHandler)) fail('processingExceptionHandler', 'continue, fail');
   if (!(Number.isInteger(config.defaultPartitions) && config.defaultPartitions > 0)) fail('defaultPartitions', 'a positive integer');
   if (!(config.maxTaskIdleMs >= 0)) fail('maxTaskIdleMs', 'a number of ms >= 0');
   if (!(Number.isInteger(config.bufferedRecordsPerPartition) && config.bufferedRecordsPerPartition > 0)) fail('bufferedRecordsPerPartition', 'a positive integer');

@@ -13,6 +13,7 @@ import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
 import { withRetry } from './retry';
 import type { OffsetReset } from './offset-reset';
+import { failsTheTask } from './exception-handlers';
 import { isWeirError } from '../errors/weir-error';
 
 interface ManagedTask {
@@ -88,12 +89,22 @@ export class TaskManager {
       if (managed.migrated || managed.abandoned) return;
       await managed.task.prepareBatch(batch.records);
       managed.task.addBatch(batch);
-      managed.task.processBuffered(this.clock());
+      this.processBuffered(managed, this.clock());
       await this.sendOutputs(managed);
       await this.maybeCommit(managed, false);
       this.updatePause(managed);
     });
     if (managed.migrated) await this.closeTask(managed, false);
+  }
+
+  /** A handler that says `fail` stops the task: nothing it holds is committed, even at close. */
+  private processBuffered(managed: ManagedTask, now: number): void {
+    try {
+      managed.task.processBuffered(now);
+    } catch (error) {
+      if (failsTheTask(error)) managed.abandoned = true;
+      throw error;
+    }
   }
 
   /** A consumer skipped offsets of a source partition: never silently (issue 15). */
@@ -114,7 +125,7 @@ export class TaskManager {
         managed.executor.run(async () => {
           if (managed.migrated || managed.abandoned) return;
           // Buffered records waiting for another partition go on once max.task.idle.ms has passed.
-          managed.task.processBuffered(now);
+          this.processBuffered(managed, now);
           managed.task.punctuateWallClock(now);
           await this.sendOutputs(managed);
           await this.maybeCommit(managed, false);

@@ -30,6 +30,7 @@ import type { PartitionAssignorName } from '../embedded/assignor';
 import { createPartitionAssigner } from './range-assigner';
 import { resolvePosition } from '../offset-reset';
 import { onOffsetOutOfRange } from './offset-reset-hook';
+import { failsTheTask } from '../exception-handlers';
 import { beforeRejoin, consumerGroupOf, installRejoinHook } from './rejoin-hook';
 
 export interface KafkaGroupConsumerSettings {
@@ -292,6 +293,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.inFlight.add(work);
     try {
       await work;
+    } catch (error) {
+      // Retrying the batch (kafkajs' restart) would fail the same way: the application fails.
+      if (!failsTheTask(error)) throw error;
+      this.fail(error);
     } finally {
       this.inFlight.delete(work);
     }
