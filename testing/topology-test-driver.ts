@@ -13,6 +13,7 @@
  * await driver.close();
  * ```
  */
+import { WeirError } from '../errors/weir-error';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,7 +170,7 @@ export class TopologyTestDriver {
       const store = manager.store(name);
       if (store) return store;
     }
-    throw new Error(`no store named '${name}' in this topology`);
+    throw new WeirError('STORE_NOT_FOUND', 'no store of that name in this topology', { store: name });
   }
 
   private toConsumed(topic: string, records: readonly { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: LogHeaders }[]): ConsumedRecord[] {
@@ -181,7 +182,7 @@ export class TopologyTestDriver {
 
   private taskFor(topic: string): StreamTask {
     const task = this.tasks.find((t) => t.inputTopics().includes(topic));
-    if (!task) throw new Error(`topic '${topic}' is not a source of this topology (sources: ${this.tasks.flatMap((t) => t.inputTopics()).join(', ')})`);
+    if (!task) throw new WeirError('TOPIC_NOT_FOUND', `not a source of this topology (sources: ${this.tasks.flatMap((t) => t.inputTopics()).join(', ')})`, { topic });
     return task;
   }
 

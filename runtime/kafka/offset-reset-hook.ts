@@ -7,6 +7,7 @@
  *
  * kafkajs is pinned at 2.2.x; the patch checks that the method it wraps exists.
  */
+import { WeirError } from '../../errors/weir-error';
 import type { TopicPartition } from '../log';
 
 interface ConsumerGroupLike {
@@ -26,7 +27,7 @@ let installed = false;
 function install(): void {
   if (installed) return;
   const original = ConsumerGroup.prototype.recoverFromOffsetOutOfRange;
-  if (typeof original !== 'function') throw new Error('kafkajs ConsumerGroup.recoverFromOffsetOutOfRange not found: the kafkajs version is not the one weir was written for');
+  if (typeof original !== 'function') throw new WeirError('INVALID_CONFIG', 'kafkajs ConsumerGroup.recoverFromOffsetOutOfRange not found: the kafkajs version is not the one weir was written for (2.2.x)');
   ConsumerGroup.prototype.recoverFromOffsetOutOfRange = async function recoverAsWeirDecides(this: ConsumerGroupLike, e: TopicPartition): Promise<void> {
     const handler = handlers.get(this.groupId);
     if (!handler) return original.call(this, e);
