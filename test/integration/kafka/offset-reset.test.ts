@@ -13,6 +13,11 @@ import { StreamsBuilder } from '../../../topology/streams-builder';
 import { stringSerde } from '../../../serdes/string-serde';
 import { peek } from '../../../operators/peek';
 import { to } from '../../../operators/to';
+import { groupByKey } from '../../../operators/group-by-key';
+import { count } from '../../../operators/count';
+import { toStream } from '../../../operators/to-stream';
+import { Stores } from '../../../state/stores';
+import { jsonSerde } from '../../../serdes/json-serde';
 import { StreamsApp } from '../../../runtime/streams-app';
 import { KafkaLog } from '../../../runtime/kafka/kafka-log';
 import { createLogger, silentLogger } from '../../../runtime/logger';
@@ -163,4 +168,58 @@ test('records deleted while the application lags behind (kafkajs resets by itsel
   assert.equal(skipped, 1_500 - (resets[0].from as number));
   assert.equal(counted, skipped);
   assert.equal((await s.outputCount()) + skipped, 2_000, 'every record produced was either copied or reported as skipped');
+});
+
+test('a changelog that lost the checkpointed offset (compact,delete retention) is wiped and restored from what is left, with the reset reported', async (t) => {
+  const brokers = kafkaBrokers(t);
+  if (!brokers) return;
+  const s = await setup(t, brokers);
+  const changelog = `${s.applicationId}-counts-changelog`;
+  // weir leaves an existing internal topic alone: this one has time retention as well, so delete-records works on it.
+  const raw = new Kafka({ brokers, clientId: 'it-offset-reset-changelog', logLevel: logLevel.NOTHING }).admin();
+  await raw.connect();
+  t.after(() => raw.disconnect());
+  await raw.createTopics({ topics: [{ topic: changelog, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact,delete' }] }] });
+  const counting = (stateDir: string, lines: string[]) => {
+    const builder = new StreamsBuilder();
+    builder.stream(s.input, { keySerde: stringSerde, valueSerde: stringSerde }).pipe(
+      groupByKey(),
+      count({ store: Stores.keyValue('counts', { keySerde: stringSerde, valueSerde: jsonSerde<number>() }) }),
+      toStream(),
+      to(s.output, { keySerde: stringSerde, valueSerde: jsonSerde<number>() }),
+    );
+    const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    const log = new KafkaLog({ brokers, clientId: `${s.applicationId}-app`, logger });
+    t.after(() => log.close());
+    return new StreamsApp(builder.build(), { applicationId: s.applicationId, stateDir, commitIntervalMs: 100 }, log, { logger });
+  };
+  const committed = async () => (await s.log.admin().committedOffsets(s.applicationId, s.input))[0]?.offset ?? 0;
+  const dirA = await mkdtemp(join(tmpdir(), 'weir-changelog-a-'));
+  const dirB = await mkdtemp(join(tmpdir(), 'weir-changelog-b-'));
+  await s.produce(0, 100);
+  const first = counting(dirA, []);
+  await first.start();
+  await eventually(async () => (await committed()) >= 100, 'A to commit 100');
+  await first.close(); // checkpoint: the changelog's end now
+  const checkpointed = await s.log.admin().endOffset({ topic: changelog, partition: 0 });
+  await s.produce(100, 200);
+  const second = counting(dirB, []);
+  await second.start();
+  await eventually(async () => (await committed()) >= 200, 'B to commit 200');
+  await second.close();
+  const end = await s.log.admin().endOffset({ topic: changelog, partition: 0 });
+  await raw.fetchTopicMetadata({ topics: [changelog] });
+  await raw.deleteTopicRecords({ topic: changelog, partitions: [{ partition: 0, offset: String(end) }] });
+
+  const lines: string[] = [];
+  const again = counting(dirA, lines);
+  await again.start();
+  await eventually(() => lines.some((l) => l.includes('"message":"task created"')), 'the task to be created');
+  const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.message).startsWith('offset reset: the changelog no longer holds the checkpointed offset'));
+  assert.ok(warning, 'the changelog reset is reported');
+  assert.deepEqual({ topic: warning.topic, partition: warning.partition, from: warning.from, to: warning.to, skipped: warning.skipped },
+    { topic: changelog, partition: 0, from: checkpointed, to: end, skipped: end - checkpointed });
+  assert.equal(again.metrics().counters.get('offset-resets'), 1);
+  assert.equal(again.metrics().counters.get('records-skipped-by-offset-reset'), end - checkpointed);
+  await again.close();
 });
