@@ -11,6 +11,7 @@ import { ClickHouseConnection } from '../sinks/clickhouse/connection';
 import { migrate } from '../sinks/clickhouse/migrate';
 import { renderDdl } from '../sinks/clickhouse/ddl';
 import { capabilitiesFor } from '../sinks/clickhouse/server-capabilities';
+import { databaseName } from '../sinks/clickhouse/dialect';
 
 export const summary = 'create or upgrade the ClickHouse schema (migrate), or print the DDL for a server version (ddl)';
 
@@ -34,6 +35,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help || (action !== 'migrate' && action !== 'ddl')) {
     console.error(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (!isIdentifier(values.database!)) {
+    console.error(`weir clickhouse: --database must be letters, digits and "_", not starting with a digit (got ${JSON.stringify(values.database)})`);
+    return 2;
   }
   const rawEventsTtlDays = values['raw-ttl-days'] === undefined ? undefined : Number(values['raw-ttl-days']);
   if (rawEventsTtlDays !== undefined && !(rawEventsTtlDays > 0)) {
@@ -74,5 +79,14 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await connection.close();
+  }
+}
+
+function isIdentifier(name: string): boolean {
+  try {
+    databaseName(name);
+    return true;
+  } catch {
+    return false;
   }
 }

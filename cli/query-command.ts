@@ -74,6 +74,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     connection = await ClickHouseConnection.open({ url: url!, database: values.database });
   } catch (error) {
+    if (isWeirError(error, 'INVALID_CONFIG')) {
+      console.error(`weir query: --database: ${error.message}`);
+      return 2;
+    }
     if (!isWeirError(error, 'SINK_UNAVAILABLE')) throw error;
     console.error(`weir query: ${error.message}`);
     return 1;

@@ -1,3 +1,4 @@
+import { WeirError } from '../errors/weir-error';
 import type { KStream } from '../topology/kstream';
 import type { NamedOptions } from './filter';
 import { PassThrough } from './branch';
@@ -11,7 +12,7 @@ import { PassThrough } from './branch';
  */
 export function merge<K, V>(other: KStream<K, V>, options: NamedOptions = {}) {
   return (stream: KStream<K, V>): KStream<K, V> => {
-    if (other.graph !== stream.graph) throw new Error('merge: both streams must come from the same StreamsBuilder');
+    if (other.graph !== stream.graph) throw new WeirError('INVALID_TOPOLOGY', 'merge: both streams must come from the same StreamsBuilder');
     const merged = stream.addProcessor<K, V>({
       operator: 'merge',
       name: options.name,

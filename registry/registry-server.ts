@@ -26,6 +26,8 @@ type Handler = (params: string[], body: unknown, query: Query) => Promise<unknow
 interface Route {
   readonly method: string;
   readonly pattern: RegExp;
+  /** Names of the path's `{param}`s, in order. */
+  readonly params: readonly string[];
   readonly handler: Handler;
 }
 
@@ -86,6 +88,7 @@ export class SchemaRegistryServer {
     const route = (method: string, path: string, handler: Handler): Route => ({
       method,
       pattern: new RegExp(`^${path.replace(/\{[a-z]+\}/g, '([^/]+)')}/?$`),
+      params: [...path.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]),
       handler,
     });
     return [
@@ -176,7 +179,7 @@ export class SchemaRegistryServer {
       if (candidates.length === 0) throw restError(REST_ERRORS.NOT_FOUND, `HTTP 404 Not Found: ${path}`);
       const matched = candidates.find((r) => r.method === req.method);
       if (matched === undefined) throw restError(REST_ERRORS.METHOD_NOT_ALLOWED, `HTTP 405 Method Not Allowed: ${req.method} ${path}`);
-      const params = (matched.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+      const params = (matched.pattern.exec(path) ?? []).slice(1).map((p, i) => decodeParam(matched.params[i], p));
       const body = req.method === 'POST' || req.method === 'PUT' ? await readJson(req) : undefined;
       send(res, 200, await matched.handler(params, body, url.searchParams));
     } catch (error) {
@@ -189,6 +192,26 @@ export class SchemaRegistryServer {
 function compatibilityAnswer(problems: string[], query: Query): { is_compatible: boolean; messages?: string[] } {
   const answer = { is_compatible: problems.length === 0 };
   return query.get('verbose') === 'true' ? { ...answer, messages: problems } : answer;
+}
+
+/**
+ * A path parameter, %-decoded. A subject that does not decode (a malformed `%` escape) or holds
+ * control characters is refused as Confluent's registry does (42208), not answered with a 500.
+ */
+function decodeParam(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    if (name === 'subject') throw restError(REST_ERRORS.INVALID_SUBJECT, `The specified subject is not valid: malformed %-escape in '${raw}'`, { subject: raw });
+    // Not an id nor a version either: answered as the parameter's own "not found".
+    throw restError(name === 'id' ? REST_ERRORS.SCHEMA_NOT_FOUND : REST_ERRORS.INVALID_VERSION, `malformed %-escape in ${name} '${raw}'`, { [name]: raw });
+  }
+  // Control characters (C0, DEL, C1), as Confluent's subject check (javaIsoControl).
+  if (name === 'subject' && /[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    throw restError(REST_ERRORS.INVALID_SUBJECT, `The specified subject is not valid: it holds control characters`, { subject: raw });
+  }
+  return value;
 }
 
 function parseId(id: string): number {

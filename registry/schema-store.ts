@@ -2,8 +2,10 @@
  * Where the embedded registry keeps its history: an append-only list of records in the key/value JSON
  * format of Confluent's `_schemas` topic, so the same records live in a file (embedded) or a topic (Kafka).
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { WeirError } from '../errors/weir-error';
+import type { Logger } from '../runtime/logger';
+import { createLogger } from '../runtime/logger';
 import type { CompatibilityLevel } from './compatibility';
 
 export interface SchemaKey {
@@ -66,14 +68,26 @@ export class MemorySchemaStore implements SchemaStore {
   async close(): Promise<void> {}
 }
 
-/** One JSON line `{key, value}` per record, appended; the embedded registry's persistence. */
+/**
+ * One JSON line `{key, value}` per record, appended; the embedded registry's persistence.
+ *
+ * A writer killed mid-append leaves a torn last line. The registry had not answered the request
+ * that made it (an append is flushed before the answer), so that record never existed: the next
+ * append starts on a new line, and a line that is not JSON is skipped with a warning instead of
+ * failing every later read. Files torn before this rule hold the next record on the same line as
+ * the torn one; that record is kept.
+ */
 export class FileSchemaStore implements SchemaStore {
   readonly description: string;
+  /** Torn lines skipped so far (each logged). */
+  skippedLines = 0;
   private readBytes = 0;
   private readLines = 0;
+  private readonly logger: Logger;
 
-  constructor(private readonly path: string) {
+  constructor(private readonly path: string, options: { logger?: Logger } = {}) {
     this.description = `file:${path}`;
+    this.logger = options.logger ?? createLogger();
   }
 
   async readNew(): Promise<RegistryRecord[]> {
@@ -91,18 +105,51 @@ export class FileSchemaStore implements SchemaStore {
     const first = this.readLines;
     this.readBytes = end;
     this.readLines += lines.length;
-    return lines.flatMap((line, i) => (line.length === 0 ? [] : [parseRecord(line, `${this.path}:${first + i + 1}`)]));
+    const records: RegistryRecord[] = [];
+    lines.forEach((line, i) => {
+      if (line.length === 0) return;
+      const where = `${this.path}:${first + i + 1}`;
+      const record = parseLine(line, where);
+      if (record !== undefined) {
+        records.push(record);
+        return;
+      }
+      this.skippedLines++;
+      this.logger.log('warn', 'schema registry file: skipped a torn line (a write that never completed)', { where, bytes: Buffer.byteLength(line) });
+    });
+    return records;
   }
 
   async append(record: RegistryRecord): Promise<void> {
+    let file: Awaited<ReturnType<typeof open>> | undefined;
     try {
-      await appendFile(this.path, `${JSON.stringify(record)}\n`, { flush: true });
+      file = await open(this.path, 'a+');
+      const { size } = await file.stat();
+      const last = Buffer.alloc(1);
+      if (size > 0) await file.read(last, 0, 1, size - 1);
+      // After a torn write the file does not end with a newline: end that line first, or this record would join it.
+      const torn = size > 0 && last[0] !== 0x0a;
+      await file.write(`${torn ? '\n' : ''}${JSON.stringify(record)}\n`);
+      await file.datasync();
     } catch (error) {
       throw new WeirError('STORE_ERROR', 'cannot write the schema registry file', { path: this.path }, { cause: error });
+    } finally {
+      await file?.close();
     }
   }
 
   async close(): Promise<void> {}
+}
+
+/** A stored line as a record; undefined for a torn line (not JSON), whose only whole record, if any, follows the tear. */
+function parseLine(line: string, where: string): RegistryRecord | undefined {
+  try {
+    JSON.parse(line);
+  } catch {
+    const next = line.lastIndexOf('{"key":');
+    return next > 0 ? parseLine(line.slice(next), where) : undefined;
+  }
+  return parseRecord(line, where);
 }
 
 /** Parses one stored record, failing with where it came from when it is not one. */

@@ -6,6 +6,8 @@
  * Bytes in, bytes out: serdes run in the engine, never in a log implementation.
  */
 
+import type { AutoOffsetReset, OffsetReset } from './offset-reset';
+
 export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
@@ -81,6 +83,8 @@ export interface ConsumerHandlers {
   onRevoked(partitions: readonly TopicPartition[]): Promise<void>;
   /** A batch for one assigned partition. Batches of one partition are never delivered concurrently. */
   onBatch(batch: FetchedBatch): Promise<void>;
+  /** The consumer skipped offsets of an assigned partition (`auto.offset.reset`): reported before the next batch of it. */
+  onOffsetReset?(reset: OffsetReset): void;
 }
 
 export interface GroupConsumerOptions {
@@ -90,6 +94,8 @@ export interface GroupConsumerOptions {
   readonly readCommitted: boolean;
   /** Where to start when the group has no committed offset for a partition. */
   readonly fromBeginning: boolean;
+  /** Where to go when the offset to read is no longer in the partition (default earliest). */
+  readonly autoOffsetReset?: AutoOffsetReset;
   readonly maxBatchRecords?: number;
 }
 

@@ -9,6 +9,7 @@
  * with `max.task.idle.ms`. Timestamps are the log's record timestamps, which weir's producers and
  * repartition sinks set to event time.
  */
+import { WeirError } from '../errors/weir-error';
 import type { ConsumedRecord, FetchedBatch } from './log';
 
 interface RecordQueue {
@@ -114,7 +115,7 @@ export class PartitionGroup {
 
   private queue(topic: string): RecordQueue {
     const queue = this.byTopic.get(topic);
-    if (!queue) throw new Error(`partition group has no queue for topic '${topic}'`);
+    if (!queue) throw new WeirError('TOPIC_NOT_FOUND', 'partition group has no queue for the topic', { topic });
     return queue;
   }
 }

@@ -4,6 +4,7 @@ import type { StreamRecord } from '../topology/record';
 import type { ConsumedRecord } from './log';
 import type { RuntimeNode } from './processor-node';
 import type { NodeMetrics } from './metrics/node-metrics';
+import type { TimestampGuard } from './timestamp-guard';
 
 /** Turns consumed bytes into typed records with their event time; bad records are handed to `onUndecodable`. */
 export class SourceRuntimeNode {
@@ -15,6 +16,7 @@ export class SourceRuntimeNode {
     readonly topic: string,
     private readonly onUndecodable: (record: ConsumedRecord, error: unknown) => void,
     private readonly metrics: NodeMetrics,
+    private readonly timestamps: TimestampGuard,
   ) {}
 
   get name(): string {
@@ -50,8 +52,9 @@ export class SourceRuntimeNode {
       this.onUndecodable(record, new WeirError('DESERIALIZATION_FAILED', 'timestamp extractor failed', { topic: this.topic, partition: record.partition, offset: record.offset }, { cause: error }));
       return undefined;
     }
-    if (!Number.isFinite(timestamp) || timestamp < 0) {
-      this.onUndecodable(record, new WeirError('DESERIALIZATION_FAILED', `invalid event timestamp ${timestamp}`, { topic: this.topic, partition: record.partition, offset: record.offset }));
+    const refused = this.timestamps.check(timestamp, partitionTime, record);
+    if (refused !== undefined) {
+      this.onUndecodable(record, refused);
       return undefined;
     }
     return { key, value, timestamp, headers: record.headers };

@@ -22,6 +22,8 @@ import { SinkRuntimeNode } from './sink-node';
 import { SourceRuntimeNode } from './source-node';
 import type { TaskStateManager } from './task-state-manager';
 import { TaskMetrics } from './task-metrics';
+import { TimestampGuard } from './timestamp-guard';
+import { taskFailure } from './exception-handlers';
 
 export interface StreamTaskOptions {
   readonly config: StreamsConfig;
@@ -61,6 +63,7 @@ export class StreamTask implements TaskServices {
   private readonly logger: Logger;
   private readonly dlqTopic: string;
   private readonly partitionGroup: PartitionGroup;
+  private readonly timestamps: TimestampGuard;
 
   constructor(private readonly options: StreamTaskOptions) {
     const { config, subTopology, partition } = options;
@@ -70,6 +73,7 @@ export class StreamTask implements TaskServices {
     this.metrics = options.metrics ?? new TaskMetrics(this.taskId);
     this.logger = options.logger.child({ task: this.taskId });
     this.dlqTopic = deadLetterTopicName(config.applicationId);
+    this.timestamps = new TimestampGuard(config, options.clock);
     this.buildNodes();
     this.partitionGroup = new PartitionGroup(this.inputTopics(), {
       maxTaskIdleMs: config.maxTaskIdleMs,
@@ -121,6 +125,7 @@ export class StreamTask implements TaskServices {
   processBuffered(now: number): number {
     let processed = 0;
     const started = performance.now();
+    this.timestamps.startBatch();
     for (let consumed = this.partitionGroup.next(now); consumed !== undefined; consumed = this.partitionGroup.next(now)) {
       this.processRecord(this.sourceFor(consumed.topic), consumed);
       processed++;
@@ -159,7 +164,10 @@ export class StreamTask implements TaskServices {
     this.currentOrigin = consumed;
     const record = source.decode(consumed, this.currentStreamTime);
     if (record !== undefined) {
-      if (record.timestamp > this.currentStreamTime) this.currentStreamTime = record.timestamp;
+      if (record.timestamp > this.currentStreamTime) {
+        this.currentStreamTime = record.timestamp;
+        this.timestamps.advanced();
+      }
       try {
         source.forward(record);
       } catch (error) {
@@ -173,7 +181,11 @@ export class StreamTask implements TaskServices {
 
   /** Moves stream time forward without a record (test driver) and runs stream-time punctuators. */
   advanceStreamTime(time: number): void {
-    if (time > this.currentStreamTime) this.currentStreamTime = time;
+    if (time > this.currentStreamTime) {
+      this.currentStreamTime = time;
+      this.timestamps.startBatch();
+      this.timestamps.advanced();
+    }
     if (this.streamTimePunctuations.maybePunctuate(this.currentStreamTime)) this.uncommitted = true;
   }
 
@@ -282,7 +294,7 @@ export class StreamTask implements TaskServices {
     for (const node of subTopology.nodes) {
       if (node.kind === 'source') {
         const topic = this.fullTopicName(node.topic, node.internal);
-        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name), this.metrics.node(node.name));
+        const source = new SourceRuntimeNode(node, topic, (record, error) => this.handleUndecodable(record, error, node.name), this.metrics.node(node.name), this.timestamps);
         this.sources.set(topic, source);
         runtime.set(node.name, source);
       } else if (node.kind === 'sink') {
@@ -307,13 +319,17 @@ export class StreamTask implements TaskServices {
   private handleUndecodable(record: ConsumedRecord, error: unknown, source: string): void {
     this.metrics.deserializationErrors.increment();
     const policy = this.options.config.deserializationErrorPolicy;
-    if (policy === 'fail') throw error;
+    if (policy === 'fail') throw taskFailure('DESERIALIZATION_FAILED', 'undecodable record and deserializationErrorPolicy=fail: the task stops', record, this.taskId, error);
     this.logger.log('warn', 'undecodable record', { topic: record.topic, partition: record.partition, offset: record.offset, error, policy });
     if (policy === 'dead-letter') this.deadLetter(record, error, source);
   }
 
   private handleProcessingError(record: ConsumedRecord, error: unknown): void {
     this.metrics.processingErrors.increment();
+    if (this.options.config.processingExceptionHandler === 'fail') {
+      this.logger.log('error', 'processing failed and processing.exception.handler=fail: the task stops, nothing of this record is committed', { topic: record.topic, partition: record.partition, offset: record.offset, error });
+      throw taskFailure('PROCESSING_FAILED', 'processing failed and processing.exception.handler=fail', record, this.taskId, error);
+    }
     this.logger.log('error', 'processing failed; record sent to the dead-letter topic', { topic: record.topic, partition: record.partition, offset: record.offset, error });
     this.deadLetter(record, error, 'processing');
   }

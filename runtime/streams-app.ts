@@ -30,6 +30,9 @@ export interface StreamsAppOptions {
   readonly clientId?: string;
 }
 
+/** How long `close()` waits for commits in flight or retrying before it gives them up (Kafka Streams' `close(Duration)`). */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
 export class StreamsApp {
   readonly config: StreamsConfig;
   private readonly logger: Logger;
@@ -44,6 +47,8 @@ export class StreamsApp {
   private readonly source: MetricsSource & HealthSource;
   /** The HTTP endpoint, while it runs; other features add their routes to it. */
   http: ReplicaServer | undefined;
+  /** Aborted once a close has waited its timeout: commits still failing are given up. */
+  private readonly giveUp = new AbortController();
 
   constructor(
     readonly topology: Topology,
@@ -53,7 +58,7 @@ export class StreamsApp {
   ) {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
-    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now, this.giveUp.signal);
     // A task that failed for good (a commit the broker refuses) fails the instance; `weir run` then closes it.
     this.tasks.onFatal = (error) => this.fail(error);
     const clientId = options.clientId ?? `${this.config.applicationId}-${process.pid}`;
@@ -118,7 +123,8 @@ export class StreamsApp {
       groupId: this.config.applicationId,
       topics,
       readCommitted: this.config.processingGuarantee === 'exactly_once',
-      fromBeginning: true,
+      fromBeginning: this.config.autoOffsetReset !== 'latest',
+      autoOffsetReset: this.config.autoOffsetReset,
     });
     this.tasks.consumer = this.consumer;
     this.currentState = 'running';
@@ -127,6 +133,7 @@ export class StreamsApp {
         onAssigned: (partitions) => this.tasks.onAssigned(partitions),
         onRevoked: (partitions) => this.tasks.onRevoked(partitions),
         onBatch: (batch) => this.tasks.onBatch(batch),
+        onOffsetReset: (reset) => this.tasks.onOffsetReset(reset),
       })
       .catch((error) => this.fail(error));
     this.timer = setInterval(() => {
@@ -187,16 +194,29 @@ export class StreamsApp {
     await this.tasks.commitAll();
   }
 
-  /** Graceful shutdown: finish the batch in flight, commit, close stores with a checkpoint, leave the group. */
-  async close(): Promise<void> {
+  /**
+   * Graceful shutdown: finish the batch in flight, commit, close stores with a checkpoint, leave the
+   * group. A commit that cannot complete (the broker is unreachable) is retried for at most
+   * `timeoutMs`, then given up: the task closes without committing and without a checkpoint, and
+   * whoever owns the partition next reprocesses it from the last commit. So a replica stuck
+   * retrying honours SIGTERM within seconds instead of after its retries run out.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.currentState === 'closed' || this.currentState === 'closing') return;
     this.currentState = 'closing';
     if (this.timer) clearInterval(this.timer);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    // Not unref'd: a close in progress keeps the process alive until it is done.
+    const timer = setTimeout(() => {
+      this.logger.log('warn', 'close timed out: giving up commits that cannot complete', { timeoutMs });
+      this.giveUp.abort(new WeirError('COMMIT_FAILED', `given up at shutdown after ${timeoutMs} ms`, { timeoutMs }));
+    }, timeoutMs);
     try {
       await this.consumer?.stop();
       await this.running;
       await this.tasks.closeAll(true);
     } finally {
+      clearTimeout(timer);
       this.currentState = this.failure ? 'failed' : 'closed';
       await this.http?.close();
       this.http = undefined;

@@ -1,6 +1,8 @@
 import { WeirError } from '../errors/weir-error';
 import type { ProcessingGuarantee } from './log';
 import type { LogLevel } from './logger';
+import type { AutoOffsetReset } from './offset-reset';
+import type { ProcessingExceptionHandler } from './exception-handlers';
 
 /** What to do with a record whose key or value cannot be deserialized. */
 export type DeserializationErrorPolicy = 'dead-letter' | 'log-and-continue' | 'fail';
@@ -18,6 +20,12 @@ export interface StreamsConfig {
   /** Largest serialized record accepted at a sink; larger ones go to the dead-letter topic. */
   readonly maxRecordBytes: number;
   readonly deserializationErrorPolicy: DeserializationErrorPolicy;
+  /**
+   * `processing.exception.handler`: `continue` (default) sends a record whose processing threw to
+   * the dead-letter topic with the reason, counts it and goes on (outputs already forwarded for it
+   * stay); `fail` stops the task without committing anything of that record, and the application fails.
+   */
+  readonly processingExceptionHandler: ProcessingExceptionHandler;
   /** Partitions for internal topics whose count cannot be derived (default: the source topic's). */
   readonly defaultPartitions: number;
   /**
@@ -27,6 +35,22 @@ export interface StreamsConfig {
   readonly maxTaskIdleMs: number;
   /** `buffered.records.per.partition`: a partition is paused while its task buffers this many of its records. */
   readonly bufferedRecordsPerPartition: number;
+  /**
+   * `max.timestamp.ahead.of.stream.time.ms`: a record whose event time is further ahead of its task's
+   * stream time (plus the wall-clock time since stream time last moved) goes to the dead-letter
+   * path and does not move stream time. Default 1 day; Infinity turns it off.
+   */
+  readonly maxTimestampAheadOfStreamTimeMs: number;
+  /** `max.timestamp.ahead.of.wall.clock.ms`: the same for event time ahead of the wall clock. Default Infinity (off: replays and tests use synthetic clocks). */
+  readonly maxTimestampAheadOfWallClockMs: number;
+  /**
+   * `auto.offset.reset`: where a task reads on when the offset it should read is gone from a source
+   * partition (retention, delete-records): `earliest` (default, as Kafka Streams) the first offset
+   * still there, `latest` the end, `none` fail the task. Every reset is logged as a warning with the
+   * partition, the old and new offsets and the records skipped, and counted in the task's metrics.
+   * With no committed offset a task starts at the beginning, except under `latest`.
+   */
+  readonly autoOffsetReset: AutoOffsetReset;
   /** Wall-clock punctuators and idle commits are checked this often. */
   readonly pollIntervalMs: number;
   readonly logLevel: LogLevel;
@@ -47,9 +71,13 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     commitIntervalMs: input.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 1000),
     maxRecordBytes: input.maxRecordBytes ?? 1_000_000,
     deserializationErrorPolicy: input.deserializationErrorPolicy ?? 'dead-letter',
+    processingExceptionHandler: input.processingExceptionHandler ?? 'continue',
     defaultPartitions: input.defaultPartitions ?? 1,
     maxTaskIdleMs: input.maxTaskIdleMs ?? 1000,
     bufferedRecordsPerPartition: input.bufferedRecordsPerPartition ?? 10_000,
+    maxTimestampAheadOfStreamTimeMs: input.maxTimestampAheadOfStreamTimeMs ?? 86_400_000,
+    maxTimestampAheadOfWallClockMs: input.maxTimestampAheadOfWallClockMs ?? Infinity,
+    autoOffsetReset: input.autoOffsetReset ?? 'earliest',
     pollIntervalMs: input.pollIntervalMs ?? 100,
     logLevel: input.logLevel ?? ((process.env.WEIR_LOG_LEVEL as LogLevel | undefined) ?? 'info'),
     metricsPort: input.metricsPort,
@@ -63,12 +91,16 @@ export function resolveStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   if (!(config.commitIntervalMs >= 0)) fail('commitIntervalMs', 'a number of ms >= 0');
   if (!(config.maxRecordBytes > 0)) fail('maxRecordBytes', 'a positive number of bytes');
   if (!['dead-letter', 'log-and-continue', 'fail'].includes(config.deserializationErrorPolicy)) fail('deserializationErrorPolicy', 'dead-letter, log-and-continue, fail');
+  if (!['continue', 'fail'].includes(config.processingExceptionHandler)) fail('processingExceptionHandler', 'continue, fail');
   if (!(Number.isInteger(config.defaultPartitions) && config.defaultPartitions > 0)) fail('defaultPartitions', 'a positive integer');
   if (!(config.maxTaskIdleMs >= 0)) fail('maxTaskIdleMs', 'a number of ms >= 0');
   if (!(Number.isInteger(config.bufferedRecordsPerPartition) && config.bufferedRecordsPerPartition > 0)) fail('bufferedRecordsPerPartition', 'a positive integer');
+  if (!['earliest', 'latest', 'none'].includes(config.autoOffsetReset)) fail('autoOffsetReset', 'earliest, latest, none');
   if (!(config.pollIntervalMs > 0)) fail('pollIntervalMs', 'a positive number of ms');
   if (config.metricsPort !== undefined && !(Number.isInteger(config.metricsPort) && config.metricsPort >= 0 && config.metricsPort <= 65535)) fail('metricsPort', 'an integer port from 0 to 65535');
   if (!(typeof config.metricsHost === 'string' && config.metricsHost.length > 0)) fail('metricsHost', 'a host name or IP address');
+  if (!(config.maxTimestampAheadOfStreamTimeMs >= 0)) fail('maxTimestampAheadOfStreamTimeMs', 'a number of ms >= 0, or Infinity');
+  if (!(config.maxTimestampAheadOfWallClockMs >= 0)) fail('maxTimestampAheadOfWallClockMs', 'a number of ms >= 0, or Infinity');
   return config;
 }
 

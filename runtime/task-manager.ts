@@ -25,6 +25,8 @@ import { withRetry } from './retry';
 import { isWeirError } from '../errors/weir-error';
 import { TaskMetrics } from './task-metrics';
 import { ThreadMetrics } from './metrics/thread-metrics';
+import type { OffsetReset } from './offset-reset';
+import { failsTheTask } from './exception-handlers';
 
 interface ManagedTask {
   readonly task: StreamTask;
@@ -40,6 +42,8 @@ interface ManagedTask {
   pausedTopics: Set<string>;
   /** Set when a commit was refused because another member owns the partition now. */
   migrated: boolean;
+  /** Set when shutdown gave up on a commit that could not complete: the task closes without committing. */
+  abandoned: boolean;
 }
 
 export class TaskManager {
@@ -60,6 +64,8 @@ export class TaskManager {
     private readonly log: LogClient,
     private readonly logger: Logger,
     private readonly clock: () => number,
+    /** Aborted when a shutdown stops waiting: commits and sends in flight or retrying are given up. */
+    private readonly shutdown?: AbortSignal,
   ) {}
 
   /** Topics a sub-topology's tasks write records to through the collector: its sinks and the dead-letter topic. */
@@ -137,15 +143,35 @@ export class TaskManager {
       return;
     }
     await managed.executor.run(async () => {
-      if (managed.migrated || managed.corrupted || this.fatal !== undefined) return;
+      if (managed.migrated || managed.corrupted || managed.abandoned || this.fatal !== undefined) return;
       await managed.task.prepareBatch(batch.records);
       managed.task.addBatch(batch);
-      managed.task.processBuffered(this.clock());
+      this.processBuffered(managed, this.clock());
       await this.sendOutputs(managed);
       await this.maybeCommit(managed, false);
       this.updatePause(managed);
     });
     if (managed.migrated) await this.closeTask(managed, false);
+  }
+
+  /** A handler that says `fail` stops the task: nothing it holds is committed, even at close. */
+  private processBuffered(managed: ManagedTask, now: number): void {
+    try {
+      managed.task.processBuffered(now);
+    } catch (error) {
+      if (failsTheTask(error)) managed.abandoned = true;
+      throw error;
+    }
+  }
+
+  /** A consumer skipped offsets of a source partition: never silently (issue 15). */
+  onOffsetReset(reset: OffsetReset): void {
+    const managed = this.taskByTopicPartition.get(`${reset.topic}:${reset.partition}`);
+    this.logger.log('warn', 'offset reset: records of a source partition will never be read', {
+      task: managed?.task.taskId, topic: reset.topic, partition: reset.partition, from: reset.from, to: reset.to, skipped: reset.skipped, policy: `auto.offset.reset=${reset.policy}`,
+    });
+    managed?.task.metrics.offsetResets.increment();
+    managed?.task.metrics.recordsSkippedByOffsetReset.increment(reset.skipped);
   }
 
   /** Wall-clock punctuation and interval commits for tasks that received no batch lately. */
@@ -154,9 +180,9 @@ export class TaskManager {
     await Promise.all(
       [...this.tasks.values()].map((managed) =>
         managed.executor.run(async () => {
-          if (managed.migrated || managed.corrupted || this.fatal !== undefined) return;
+          if (managed.migrated || managed.corrupted || managed.abandoned || this.fatal !== undefined) return;
           // Buffered records waiting for another partition go on once max.task.idle.ms has passed.
-          managed.task.processBuffered(now);
+          this.processBuffered(managed, now);
           managed.task.punctuateWallClock(now);
           await this.sendOutputs(managed);
           await this.maybeCommit(managed, false);
@@ -171,7 +197,7 @@ export class TaskManager {
     for (const managed of this.tasks.values()) {
       if (subTopologyId !== undefined && !managed.task.taskId.startsWith(`${subTopologyId}_`)) continue;
       await managed.executor.run(async () => {
-        if (managed.migrated || managed.corrupted || this.fatal !== undefined) return;
+        if (managed.migrated || managed.corrupted || managed.abandoned || this.fatal !== undefined) return;
         managed.task.endOfInput();
         await this.maybeCommit(managed, true);
       });
@@ -210,8 +236,9 @@ export class TaskManager {
       : await this.shared();
     const reader = this.log.partitionReader({ readCommitted: exactlyOnce });
     this.restoringTasks.set(taskId, metrics);
+    let opened: Awaited<ReturnType<TaskStateManager['open']>>;
     try {
-      await stateManager.open({ admin: this.log.admin(), reader });
+      opened = await stateManager.open({ admin: this.log.admin(), reader });
     } catch (error) {
       if (exactlyOnce) await commitLog.close();
       throw error;
@@ -222,9 +249,11 @@ export class TaskManager {
     // What the broker accepts per topic, so that a record it would refuse goes to the dead-letter topic instead of blocking every commit.
     const maxMessageBytes = await this.log.admin().maxMessageBytes(this.producedTopicsOf(sub));
     const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, metrics, maxMessageBytes });
+    metrics.offsetResets.increment(opened.offsetResets);
+    metrics.recordsSkippedByOffsetReset.increment(opened.skippedByReset);
     task.initialize();
     await this.initializeInputs(task, topics, partition);
-    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, corrupted: false, pausedTopics: new Set(), migrated: false };
+    const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, corrupted: false, pausedTopics: new Set(), migrated: false, abandoned: false };
     this.tasks.set(taskId, managed);
     this.threadMetrics.taskCreated++;
     for (const topic of topics) this.taskByTopicPartition.set(`${topic}:${partition}`, managed);
@@ -254,19 +283,20 @@ export class TaskManager {
    * Under exactly_once they stay in the task's transaction until the commit.
    */
   private async sendOutputs(managed: ManagedTask): Promise<void> {
-    if (this.config.processingGuarantee === 'exactly_once' || managed.migrated) return;
+    if (this.config.processingGuarantee === 'exactly_once' || managed.migrated || managed.abandoned) return;
     const records = managed.task.drainOutputs();
     if (records.length === 0) return;
     try {
-      await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length }, retriable: isOutage });
+      await withRetry(() => managed.commitLog.send(records), { what: 'send', logger: this.logger, fields: { task: managed.task.taskId, records: records.length }, retriable: isOutage, signal: this.shutdown });
     } catch (error) {
+      if (this.shutdown?.aborted) return this.abandon(managed, 'send', error);
       await this.taskFailed(managed, 'send', error);
     }
   }
 
   private async maybeCommit(managed: ManagedTask, force: boolean): Promise<void> {
     const now = this.clock();
-    if (managed.migrated || managed.corrupted || !managed.task.needsCommit()) return;
+    if (managed.migrated || managed.corrupted || managed.abandoned || !managed.task.needsCommit()) return;
     if (!force && now - managed.lastCommit < this.config.commitIntervalMs) return;
     const started = performance.now();
     const unit = await managed.task.prepareCommit();
@@ -278,8 +308,10 @@ export class TaskManager {
         fields: { task: managed.task.taskId, records: unit.records.length },
         maxAttempts: 20,
         retriable: isOutage,
+        signal: this.shutdown,
       });
     } catch (error) {
+      if (this.shutdown?.aborted && !isWeirError(error, 'TASK_MIGRATED')) return this.abandon(managed, 'commit', error);
       if (!isWeirError(error, 'TASK_MIGRATED')) return this.taskFailed(managed, 'commit', error);
       // Another member owns the partition now: this task's uncommitted work is a zombie's, drop it.
       this.logger.log('warn', 'task migrated to another member; closing it without committing', { task: managed.task.taskId });
@@ -315,6 +347,18 @@ export class TaskManager {
   }
 
   /**
+   * Shutdown stopped waiting for a commit or send that kept failing. Nothing of the task since its
+   * last commit is made durable by this member: the next owner reprocesses it from the committed
+   * offsets (under exactly_once an unfinished transaction is aborted when the next owner fences it).
+   */
+  private abandon(managed: ManagedTask, what: string, error: unknown): void {
+    managed.abandoned = true;
+    this.logger.log('warn', `shutting down while the ${what} could not complete; closing the task without committing (its records since the last commit will be reprocessed)`, {
+      task: managed.task.taskId, error,
+    });
+  }
+
+  /**
    * A commit or send failed for good: the task is closed dirty (see the file comment) and the
    * member fails with the error. Runs inside the task's executor.
    */
@@ -346,10 +390,13 @@ export class TaskManager {
       await this.maybeCommit(managed, true);
       // The last commit failed: taskFailed closed the task dirty.
       if (managed.corrupted) return;
-      endOffsets = new Map();
-      for (const store of stateManager.allStores()) {
-        const topic = stateManager.changelogTopicOf(store.name);
-        if (topic) endOffsets.set(store.name, await this.log.admin().endOffset({ topic, partition: task.partition }));
+      // A checkpoint only after a commit: a task abandoned at shutdown restores from the changelog next time.
+      if (!managed.abandoned) {
+        endOffsets = new Map();
+        for (const store of stateManager.allStores()) {
+          const topic = stateManager.changelogTopicOf(store.name);
+          if (topic) endOffsets.set(store.name, await this.log.admin().endOffset({ topic, partition: task.partition }));
+        }
       }
     }
     this.tasks.delete(task.taskId);

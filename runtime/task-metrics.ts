@@ -7,7 +7,7 @@ import { NodeMetrics } from './metrics/node-metrics';
 import { CounterSensor, LatencyStat } from './metrics/sensors';
 
 /** The task's own counters, by the names `metric(name)` and `StreamsApp.metrics()` report them under. */
-const TASK_COUNTERS = ['deserialization-errors', 'processing-errors', 'dead-lettered'] as const;
+const TASK_COUNTERS = ['deserialization-errors', 'processing-errors', 'dead-lettered', 'offset-resets', 'records-skipped-by-offset-reset'] as const;
 
 export class TaskMetrics {
   /** Records processed (decoded and passed to the topology). */
@@ -20,6 +20,9 @@ export class TaskMetrics {
   readonly deserializationErrors = new CounterSensor();
   readonly processingErrors = new CounterSensor();
   readonly deadLettered = new CounterSensor();
+  /** Offset resets of the task's source or changelog partitions (out of range, deleted by retention), and the records they skipped. */
+  readonly offsetResets = new CounterSensor();
+  readonly recordsSkippedByOffsetReset = new CounterSensor();
   /** Changelog records restored into this task's stores, and those still to restore. */
   restoredRecords = 0;
   remainingRecords = 0;
@@ -54,6 +57,10 @@ export class TaskMetrics {
         return this.processingErrors.value;
       case 'dead-lettered':
         return this.deadLettered.value;
+      case 'offset-resets':
+        return this.offsetResets.value;
+      case 'records-skipped-by-offset-reset':
+        return this.recordsSkippedByOffsetReset.value;
     }
     let sum = 0;
     for (const node of this.nodes) sum += node.total(name);

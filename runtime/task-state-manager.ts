@@ -48,16 +48,31 @@ export class TaskStateManager {
   }
 
   /** Opens every store, restoring logged ones from `source` when given (the test driver has none). */
-  async open(source?: RestoreSource): Promise<{ restoredRecords: number }> {
+  async open(source?: RestoreSource): Promise<{ restoredRecords: number; offsetResets: number; skippedByReset: number }> {
     const { taskDir, suppliers, applicationId, partition, logger } = this.options;
     await mkdir(taskDir, { recursive: true });
     const checkpointFile = CheckpointFile.forTask(taskDir);
     const checkpoint = new Map((await checkpointFile.read()).map((e) => [`${e.topic}:${e.partition}`, e.offset]));
     const toRestore: { store: StateStore; topic: string; from: number; end: number }[] = [];
+    let offsetResets = 0;
+    let skippedByReset = 0;
     for (const supplier of suppliers) {
       const store = supplier.build();
       const topic = changelogTopicName(applicationId, store.name);
-      const checkpointed = checkpoint.get(`${topic}:${partition}`);
+      let checkpointed = checkpoint.get(`${topic}:${partition}`);
+      if (checkpointed !== undefined && source && store.loggingEnabled) {
+        // The changelog lost the records after the checkpoint (retention, delete-records): the local
+        // state plus what is left would not be any state the task had, so it is rebuilt from what is left.
+        const low = await source.admin.beginningOffset({ topic, partition });
+        if (checkpointed < low) {
+          logger.log('warn', 'offset reset: the changelog no longer holds the checkpointed offset; wiping the store and restoring from the first offset left', {
+            store: store.name, topic, partition, from: checkpointed, to: low, skipped: low - checkpointed,
+          });
+          offsetResets++;
+          skippedByReset += low - checkpointed;
+          checkpointed = undefined;
+        }
+      }
       const storeDir = join(taskDir, store.name);
       if (store.persistent && checkpointed === undefined) await rm(storeDir, { recursive: true, force: true });
       await store.init({ taskId: this.options.taskId, stateDir: storeDir });
@@ -79,7 +94,7 @@ export class TaskStateManager {
       metrics.restoringStore = undefined;
     }
     await rm(checkpointFile.file, { force: true });
-    return { restoredRecords };
+    return { restoredRecords, offsetResets, skippedByReset };
   }
 
   private async restore(store: StateStore, topic: string, from: number, end: number, source: RestoreSource, logger: Logger): Promise<number> {

@@ -1,3 +1,4 @@
+import { WeirError } from '../errors/weir-error';
 import type { CommitLog, CommitUnit, LogClient } from '../runtime/log';
 import type { EmbeddedLog } from '../runtime/embedded';
 
@@ -19,7 +20,7 @@ export function crashingAtCommit(log: EmbeddedLog, nth: number): LogClient {
           commit: async (unit: CommitUnit) => {
             if (++commits === nth) {
               target.crash();
-              throw new Error('simulated crash between store flush and offset commit');
+              throw new WeirError('COMMIT_FAILED', 'simulated crash between store flush and offset commit');
             }
             return inner.commit(unit);
           },

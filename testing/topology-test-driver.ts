@@ -35,6 +35,7 @@
  * await driver.close();
  * ```
  */
+import { WeirError } from '../errors/weir-error';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,7 +226,7 @@ export class TopologyTestDriver {
       const store = manager.store(name);
       if (store) return store;
     }
-    throw new Error(`no store named '${name}' in this topology`);
+    throw new WeirError('STORE_NOT_FOUND', 'no store of that name in this topology', { store: name });
   }
 
   private toConsumed(topic: string, records: readonly RawRecord[]): ConsumedRecord[] {
@@ -237,7 +238,7 @@ export class TopologyTestDriver {
 
   private readersOf(topic: string): StreamTask[] {
     const readers = this.readers.get(topic);
-    if (!readers) throw new Error(`topic '${topic}' is not a source of this topology (sources: ${[...this.readers.keys()].join(', ')})`);
+    if (!readers) throw new WeirError('TOPIC_NOT_FOUND', `not a source of this topology (sources: ${[...this.readers.keys()].join(', ')})`, { topic });
     return readers;
   }
 
@@ -265,7 +266,7 @@ export class TopologyTestDriver {
       const buffered = this.tasks.reduce((n, t) => n + t.bufferedRecords(), 0);
       if (buffered === 0) return;
       // processBuffered only stops early to wait for a partition known to hold more, which the driver never declares.
-      if (!progressed) throw new Error(`test driver: ${buffered} records buffered but no task can process them`);
+      if (!progressed) throw new WeirError('PROCESSING_FAILED', `test driver: ${buffered} records buffered but no task can process them`, { buffered });
     }
   }
 

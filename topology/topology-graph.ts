@@ -3,6 +3,7 @@
  * internal topics they need. `describe()`, validation and the runtime all read this one graph;
  * nothing in it runs until a runtime instantiates processors from their suppliers.
  */
+import { WeirError } from '../errors/weir-error';
 import type { Serde } from '../serdes/serde';
 import type { ProcessorSupplier } from './processor';
 import type { StoreSupplier } from '../state/state-store';
@@ -73,7 +74,7 @@ export class TopologyGraph {
 
   add<N extends TopologyNode>(node: N): N {
     if (this.nodes.has(node.name)) {
-      throw new Error(`duplicate node name '${node.name}': give the operator a distinct name`);
+      throw new WeirError('INVALID_TOPOLOGY', `duplicate node name '${node.name}': give the operator a distinct name`, { node: node.name });
     }
     this.nodes.set(node.name, node);
     return node;
@@ -81,13 +82,13 @@ export class TopologyGraph {
 
   connect(parent: string, child: string): void {
     const node = this.nodes.get(parent);
-    if (!node) throw new Error(`unknown parent node '${parent}'`);
+    if (!node) throw new WeirError('INVALID_TOPOLOGY', `unknown parent node '${parent}'`, { node: parent });
     if (!node.children.includes(child)) node.children.push(child);
   }
 
   addStore(store: StoreSupplier): void {
     const existing = this.stores.get(store.name);
-    if (existing && existing !== store) throw new Error(`duplicate store name '${store.name}'`);
+    if (existing && existing !== store) throw new WeirError('INVALID_TOPOLOGY', `duplicate store name '${store.name}'`, { store: store.name });
     this.stores.set(store.name, store);
   }
 

@@ -3,6 +3,7 @@
  * aggregates merge (counters add, digests merge), which is how coarser windows are built from
  * finer ones without re-reading raw events.
  */
+import { WeirError } from '../../errors/weir-error';
 import type { Aggregator } from '../../topology/aggregator';
 import type { Serde } from '../../serdes/serde';
 import { QuantileDigest } from '../../stats/quantile-digest';
@@ -32,7 +33,7 @@ export interface RollupStats {
 }
 
 export interface RollupFields<V> {
-  /** The numeric field summarized (for wide events, `duration_ms`). */
+  /** The numeric field summarized (for wide events, `duration_ms`); a NaN or infinite value sends the record to the dead-letter topic. */
   readonly value: (record: V) => number;
   /** Whether a record counts as an error (for wide events, `status_code >= 500`). */
   readonly isError: (record: V) => boolean;
@@ -47,6 +48,11 @@ export function rollupAggregator<K, V>(fields: RollupFields<V>): Aggregator<K, V
     initialize: emptyRollupState,
     aggregate(_key, record, state) {
       const x = fields.value(record);
+      // Checked before the state changes: one NaN would turn the window's sum, mean and percentiles
+      // into NaN, one Infinity its sum and mean. The task dead-letters the record with this reason.
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        throw new WeirError('PROCESSING_FAILED', 'aggregated field is not a finite number', { value: String(x) });
+      }
       state.count++;
       if (fields.isError(record)) state.errorCount++;
       state.sum += x;

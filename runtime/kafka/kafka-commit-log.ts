@@ -52,6 +52,8 @@ export class KafkaCommitLog implements CommitLog {
   private closed = false;
   /** Round-robin position for records with neither key nor partition, as kafkajs' default partitioner. */
   private nextUnkeyed = 0;
+  /** Aborted by `close()`: retries still running for an abandoned commit stop instead of going on in the background. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly kafka: Kafka,
@@ -140,6 +142,7 @@ export class KafkaCommitLog implements CommitLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort(new WeirError('COMMIT_FAILED', 'commit log closed while a commit was retrying', { clientId: this.options.clientId }));
     await Promise.all([this.producer?.disconnect(), this.plainProducer?.disconnect()]);
   }
 
@@ -157,6 +160,7 @@ export class KafkaCommitLog implements CommitLog {
         return;
       } catch (error) {
         if (transaction?.isActive()) await transaction.abort().catch(() => {});
+        if (this.closed) throw this.closing.signal.reason;
         if (isMigrated(error)) {
           // Still the owner, yet fenced: another process re-initialized this task's transactional id.
           const consumer = this.options.groupConsumer;
@@ -245,7 +249,7 @@ export class KafkaCommitLog implements CommitLog {
   private async retrying<T>(what: string, job: () => Promise<T>): Promise<T> {
     const fields = { clientId: this.options.clientId, transactionalId: this.options.transactionalId };
     try {
-      return await withRetry(job, { what, logger: this.logger, fields, maxAttempts: this.options.maxAttempts, retriable: isRetriable });
+      return await withRetry(job, { what, logger: this.logger, fields, maxAttempts: this.options.maxAttempts, retriable: isRetriable, signal: this.closing.signal });
     } catch (error) {
       if (isMigrated(error)) throw migratedError(`${what} refused: this member no longer owns the partition`, fields, error);
       if (isRetriable(error)) throw brokerUnavailable(what, fields, error);

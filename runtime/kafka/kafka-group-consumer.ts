@@ -28,6 +28,9 @@ import { WeirError } from '../../errors/weir-error';
 import { topicPartitionKey } from '../embedded/assignor';
 import type { PartitionAssignorName } from '../embedded/assignor';
 import { createPartitionAssigner } from './range-assigner';
+import { resolvePosition } from '../offset-reset';
+import { onOffsetOutOfRange } from './offset-reset-hook';
+import { failsTheTask } from '../exception-handlers';
 import { beforeRejoin, consumerGroupOf, installRejoinHook } from './rejoin-hook';
 
 export interface KafkaGroupConsumerSettings {
@@ -52,6 +55,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
   private rejoinReason: string | undefined;
   /** Member id and generation of the current membership; unset while it is lost. */
   private membership: { memberId: string } | undefined;
+  /** Next offset to read per partition, as weir positioned it (seek) or delivered it (batches). */
+  private readonly nextOffsets = new Map<string, number>();
+  private removeResetHook: (() => void) | undefined;
+  private failed = false;
 
   constructor(
     kafka: Kafka,
@@ -67,6 +74,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
       sessionTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
+      // Kafka's own default (fetch.max.wait.ms); kafkajs' 5 s would hold a stopping consumer for as long.
+      maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
       retry: {
         retries: 8,
@@ -95,6 +104,12 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.seekToCommitted(partitions).catch((error) => this.logger.log('warn', 'could not seek back before a rejoin', { error }));
   }
 
+  /** The application fails with `error`; no batch is processed after that. */
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.settle?.reject(error);
+  }
+
   /** Whether this member owns the partition now: checked before its offsets are committed. */
   owns(tp: TopicPartition): boolean {
     return this.membership !== undefined && this.owned.has(topicPartitionKey(tp));
@@ -113,9 +128,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
         error: payload.error,
       });
       if (!payload.restart && !this.stopping) {
-        this.settle?.reject(new WeirError('BROKER_UNAVAILABLE', 'the Kafka consumer stopped after repeated failures', { groupId: this.options.groupId }, { cause: payload.error }));
+        this.fail(new WeirError('BROKER_UNAVAILABLE', 'the Kafka consumer stopped after repeated failures', { groupId: this.options.groupId }, { cause: payload.error }));
       }
     });
+    this.removeResetHook = onOffsetOutOfRange(this.options.groupId, (tp) => this.outOfRange(tp));
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
     await consumer.run({
@@ -145,6 +161,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       await this.consumer.stop();
       await this.consumer.disconnect();
       this.removeHook?.();
+      this.removeResetHook?.();
       this.settle?.resolve();
     } catch (error) {
       this.settle?.reject(error);
@@ -172,7 +189,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       }
       await this.seekToCommitted(partitions);
       this.logger.log('info', 'partitions assigned', { groupId: this.options.groupId, memberId, partitions: describe(partitions) });
-    }).catch((error) => this.settle?.reject(error));
+    }).catch((error) => this.fail(error));
   }
 
   private queue(job: () => Promise<void>): Promise<void> {
@@ -190,6 +207,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       await this.keepAlive(() => this.handlers!.onRevoked(partitions));
     } finally {
       this.owned.clear();
+      for (const tp of partitions) this.nextOffsets.delete(topicPartitionKey(tp));
     }
     this.logger.log('info', 'partitions revoked', { groupId: this.options.groupId, reason, partitions: describe(partitions) });
   }
@@ -223,8 +241,17 @@ export class KafkaGroupConsumer implements GroupConsumer {
       for (const tp of partitions.filter((p) => p.topic === topic)) {
         const c = committed?.partitions.find((p) => p.partition === tp.partition);
         const bounds = ends.find((e) => e.partition === tp.partition);
-        const offset = c && Number(c.offset) >= 0 ? c.offset : this.options.fromBeginning ? bounds?.low ?? '0' : bounds?.high ?? '0';
-        this.consumer.seek({ topic, partition: tp.partition, offset });
+        const low = Number(bounds?.low ?? 0);
+        const high = Number(bounds?.high ?? 0);
+        let offset = this.options.fromBeginning ? low : high;
+        if (c && Number(c.offset) >= 0) {
+          // A committed offset that retention or delete-records has passed: kafkajs would reset silently.
+          const resolved = resolvePosition(tp, Number(c.offset), low, high, this.options.autoOffsetReset ?? 'earliest');
+          if (resolved.reset) this.handlers?.onOffsetReset?.(resolved.reset);
+          offset = resolved.offset;
+        }
+        this.nextOffsets.set(topicPartitionKey(tp), offset);
+        this.consumer.seek({ topic, partition: tp.partition, offset: String(offset) });
       }
     }
   }
@@ -251,7 +278,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
     }
     const tp = { topic: batch.topic, partition: batch.partition };
     // Batches fetched before a seek, or for partitions this member no longer holds, are dropped.
-    if (this.stopping || isStale() || !this.owned.has(topicPartitionKey(tp)) || batch.messages.length === 0) return;
+    if (this.stopping || this.failed || isStale() || !this.owned.has(topicPartitionKey(tp)) || batch.messages.length === 0) return;
+    this.nextOffsets.set(topicPartitionKey(tp), Number(batch.messages[batch.messages.length - 1].offset) + 1);
     const records: ConsumedRecord[] = batch.messages.map((m) => ({
       topic: batch.topic,
       partition: batch.partition,
@@ -265,8 +293,35 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.inFlight.add(work);
     try {
       await work;
+    } catch (error) {
+      // Retrying the batch (kafkajs' restart) would fail the same way: the application fails.
+      if (!failsTheTask(error)) throw error;
+      this.fail(error);
     } finally {
       this.inFlight.delete(work);
+    }
+  }
+
+  /**
+   * A fetch found its offset gone (retention or delete-records passed it while this member read
+   * behind). `auto.offset.reset` decides where to go; the reset is reported with what it skips.
+   * A partition weir has not positioned yet is seeked by `seekToCommitted`, which reports there.
+   */
+  private async outOfRange(tp: TopicPartition): Promise<number | undefined> {
+    const bounds = (await this.consumerAdmin().fetchTopicOffsets(tp.topic)).find((e) => e.partition === tp.partition);
+    const low = Number(bounds?.low ?? 0);
+    const expected = this.nextOffsets.get(topicPartitionKey(tp));
+    if (expected === undefined) return low;
+    try {
+      const resolved = resolvePosition(tp, expected, low, Number(bounds?.high ?? 0), this.options.autoOffsetReset ?? 'earliest');
+      if (resolved.reset) this.handlers?.onOffsetReset?.(resolved.reset);
+      this.nextOffsets.set(topicPartitionKey(tp), resolved.offset);
+      return resolved.offset;
+    } catch (error) {
+      // auto.offset.reset=none: stop fetching it and fail the application.
+      this.consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
+      this.fail(error);
+      return undefined;
     }
   }
 

@@ -19,6 +19,7 @@
  *
  * kafkajs is pinned at 2.2.x; the patch checks that the method it wraps exists.
  */
+import { WeirError } from '../../errors/weir-error';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ConsumerGroup: { prototype: { joinAndSync: (this: ConsumerGroupLike) => Promise<void> } } = require('kafkajs/src/consumer/consumerGroup');
 
@@ -38,7 +39,7 @@ let installed = false;
 function install(): void {
   if (installed) return;
   const original = ConsumerGroup.prototype.joinAndSync;
-  if (typeof original !== 'function') throw new Error('kafkajs ConsumerGroup.joinAndSync not found: the kafkajs version is not the one weir was written for');
+  if (typeof original !== 'function') throw new WeirError('INVALID_CONFIG', 'kafkajs ConsumerGroup.joinAndSync not found: the kafkajs version is not the one weir was written for (2.2.x)');
   ConsumerGroup.prototype.joinAndSync = async function joinAndSyncAfterRevoke(this: ConsumerGroupLike): Promise<void> {
     const hook = this.memberId ? hooks.get(`${this.groupId}\u0000${this.memberId}`) : undefined;
     if (hook) await hook();

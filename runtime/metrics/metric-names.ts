@@ -86,6 +86,8 @@ export const METRICS: readonly MetricDefinition[] = [
   taskOwn('dead-letter-records-total', 'counter', 'records sent to the dead-letter topic'),
   taskOwn('deserialization-errors-total', 'counter', 'input records whose key, value or timestamp could not be decoded'),
   taskOwn('processing-errors-total', 'counter', 'records whose processing threw (sent to the dead-letter topic)'),
+  taskOwn('offset-resets-total', 'counter', 'offset resets of a source or changelog partition (out of range, deleted by retention): each also logged as a warning'),
+  taskOwn('records-skipped-by-offset-reset-total', 'counter', 'records never read because of those offset resets'),
   taskOwn('buffered-records', 'gauge', 'records fetched and waiting in the task\'s input buffer'),
   node('process-total', 'counter', 'records processed by the processor node'),
   node('process-rate', 'gauge', 'records processed per second by the processor node'),

@@ -116,6 +116,8 @@ export class StreamsMetrics {
       std('stream-task-metrics', 'dead-letter-records-total', labels, m.deadLettered.value);
       std('stream-task-metrics', 'deserialization-errors-total', labels, m.deserializationErrors.value);
       std('stream-task-metrics', 'processing-errors-total', labels, m.processingErrors.value);
+      std('stream-task-metrics', 'offset-resets-total', labels, m.offsetResets.value);
+      std('stream-task-metrics', 'records-skipped-by-offset-reset-total', labels, m.recordsSkippedByOffsetReset.value);
       std('stream-task-metrics', 'buffered-records', labels, task.bufferedRecords());
       for (const topic of task.inputTopics()) {
         const lag = task.inputLag(topic, this.endOffsets.get({ topic, partition: task.partition }));

@@ -4,7 +4,7 @@
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { WeirError } from '../../errors/weir-error';
-import { Dialect } from './dialect';
+import { Dialect, databaseName, ident } from './dialect';
 import { describeFailure } from './insert-failure';
 import { capabilitiesFor, sessionSettings, type ServerCapabilities } from './server-capabilities';
 
@@ -33,6 +33,8 @@ export class ClickHouseConnection {
 
   /** Connects and reads the server version; fails with `SINK_UNAVAILABLE` when the server does not answer. */
   static async open(options: ConnectionOptions): Promise<ClickHouseConnection> {
+    // Checked before connecting: the database name goes into every statement (`--database`, CLICKHOUSE_DATABASE).
+    const database = databaseName(options.database ?? 'weir');
     // Credentials may come in the URL (`http://weir:secret@clickhouse:8123`, as docker-compose passes them).
     const parsed = new URL(options.url);
     // Kept for log lines and error context, so never with the password.
@@ -62,7 +64,7 @@ export class ClickHouseConnection {
       await client.close();
       throw new WeirError('SINK_UNAVAILABLE', `ClickHouse did not answer SELECT version(): ${describeFailure(cause)}`, { url: shown }, { cause });
     }
-    return new ClickHouseConnection(client, capabilitiesFor(version), options.database ?? 'weir', shown);
+    return new ClickHouseConnection(client, capabilitiesFor(version), database, shown);
   }
 
   /** Settings every request needs on this server (LowCardinality on 18.x). */
@@ -70,8 +72,9 @@ export class ClickHouseConnection {
     return sessionSettings(this.capabilities);
   }
 
+  /** `database.table`, both parts checked as identifiers. */
   table(name: string): string {
-    return `${this.database}.${name}`;
+    return `${this.database}.${ident(name)}`;
   }
 
   async command(sql: string): Promise<void> {

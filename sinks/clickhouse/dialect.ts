@@ -110,10 +110,24 @@ export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** An identifier checked against what weir itself generates (letters, digits, underscores). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ALLOWED = 'letters, digits and "_", not starting with a digit';
+
+/**
+ * An identifier checked against what weir itself generates (letters, digits, underscores), so it
+ * goes into SQL as is on both server variants; anything else is refused, never quoted through.
+ */
 export function ident(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new WeirError('INVALID_CONFIG', 'not a valid ClickHouse identifier', { value: name });
+  if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+    throw new WeirError('INVALID_CONFIG', `not a valid ClickHouse identifier: ${JSON.stringify(name)}; allowed: ${ALLOWED}`, { value: name });
+  }
+  return name;
+}
+
+/** The database option (`--database`, CLICKHOUSE_DATABASE), checked like any identifier and named in the error. */
+export function databaseName(name: string): string {
+  if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+    throw new WeirError('INVALID_CONFIG', `not a valid ClickHouse database name: ${JSON.stringify(name)}; allowed: ${ALLOWED}`, { option: 'database', value: name });
   }
   return name;
 }

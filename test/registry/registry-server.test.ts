@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
@@ -10,6 +10,7 @@ import { CONTENT_TYPE, startSchemaRegistry } from '../../registry/registry-serve
 import { FileSchemaStore, MemorySchemaStore } from '../../registry/schema-store';
 import { SCHEMAS_TOPIC, TopicSchemaStore } from '../../registry/topic-schema-store';
 import { EmbeddedLog } from '../../runtime/embedded';
+import { createLogger, silentLogger } from '../../runtime/logger';
 
 type RawRecordSchema = { type: 'record'; name: string; namespace: string; fields: { name: string; type: unknown; default?: unknown }[] };
 
@@ -117,6 +118,14 @@ test('REST answers and Confluent error codes', async () => {
       ['POST', '/compatibility/subjects/nope/versions/1', { schema: JSON.stringify(v1) }, 404, 40401],
       ['GET', '/no/such/path', undefined, 404, 404],
       ['DELETE', '/config', undefined, 405, 405],
+      // Malformed subjects are the client's fault (42208), never a 500.
+      ['GET', '/subjects/%E0%A4%A/versions', undefined, 422, 42208],
+      ['POST', '/subjects/orders%zz-value/versions', { schema: JSON.stringify(v1) }, 422, 42208],
+      ['POST', '/subjects/a%01b/versions', { schema: JSON.stringify(v1) }, 422, 42208],
+      ['PUT', '/config/a%7Fb', { compatibility: 'NONE' }, 422, 42208],
+      ['GET', '/config/%', undefined, 422, 42208],
+      ['GET', '/schemas/ids/%zz', undefined, 404, 40403],
+      ['GET', `/subjects/${s}/versions/%zz`, undefined, 422, 42202],
     ];
     for (const [method, path, body, status, errorCode] of codes) {
       const answer = await raw(url, method, path, body);
@@ -158,6 +167,61 @@ test('FileSchemaStore: a restarted registry keeps ids, versions and configs', as
     } finally {
       await second.close();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('FileSchemaStore: a torn last line (writer killed mid-append) is skipped with a warning; later registrations answer 200 and survive a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-registry-'));
+  const path = join(dir, 'schemas.ndjson');
+  const warnings: string[] = [];
+  const logger = createLogger({ write: (line) => warnings.push(line) });
+  try {
+    const first = await startSchemaRegistry({ store: new FileSchemaStore(path), port: 0 });
+    assert.deepEqual((await raw(first.url, 'POST', '/subjects/a-value/versions', { schema: JSON.stringify(v1) })).json, { id: 1 });
+    await first.close();
+    const torn = JSON.stringify({ key: { keytype: 'SCHEMA', subject: 'a-value', version: 2, magic: 1 }, value: { subject: 'a-value', version: 2, id: 2 } });
+    appendFileSync(path, torn.slice(0, 50));
+
+    const store = new FileSchemaStore(path, { logger });
+    const second = await startSchemaRegistry({ store, port: 0 });
+    try {
+      for (const [subject, schema, id] of [['b-value', v2, 2], ['c-value', incompatible, 3], ['a-value', v2, 2]] as const) {
+        const answer = await raw(second.url, 'POST', `/subjects/${subject}/versions`, { schema: JSON.stringify(schema) });
+        assert.deepEqual({ status: answer.status, json: answer.json }, { status: 200, json: { id } }, subject);
+      }
+      assert.equal(store.skippedLines, 1);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /skipped a torn line/);
+      assert.match(warnings[0], /schemas\.ndjson:2/);
+    } finally {
+      await second.close();
+    }
+    const lines = readFileSync(path, 'utf8').split('\n');
+    assert.equal(lines[1], torn.slice(0, 50), 'the torn fragment keeps a line of its own');
+
+    const third = await startSchemaRegistry({ store: new FileSchemaStore(path, { logger }), port: 0 });
+    try {
+      assert.deepEqual((await raw(third.url, 'GET', '/subjects')).json, ['a-value', 'b-value', 'c-value']);
+      assert.deepEqual((await raw(third.url, 'GET', '/subjects/a-value/versions')).json, [1, 2]);
+      assert.deepEqual((await raw(third.url, 'GET', '/schemas/ids/3')).json, { schema: JSON.stringify(incompatible) });
+    } finally {
+      await third.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('FileSchemaStore: a file torn before the fix, the next record on the torn line, keeps that record', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-registry-'));
+  const path = join(dir, 'schemas.ndjson');
+  try {
+    const record = { key: { keytype: 'SCHEMA', subject: 'b-value', version: 1, magic: 1 }, value: { subject: 'b-value', version: 1, id: 1, schema: JSON.stringify(v1), deleted: false } };
+    writeFileSync(path, `{"key":{"keytype":"SCHEMA","subject":"a-va${JSON.stringify(record)}\n`);
+    const store = new FileSchemaStore(path, { logger: silentLogger });
+    assert.deepEqual(await store.readNew(), [record]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

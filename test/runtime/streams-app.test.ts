@@ -21,7 +21,7 @@ const debugLogger = process.env.WEIR_TEST_LOG ? createLogger({ level: 'info' }) 
 import type { Windowed } from '../../state/window-store';
 import { crashingAtCommit } from '../../testing/crashing-commit-log';
 import { refusingCommit } from '../../testing/refusing-commit-log';
-import { isWeirError } from '../../errors/weir-error';
+import { isWeirError, WeirError } from '../../errors/weir-error';
 
 interface Event { user: string; ts: number }
 const windowedSerde = jsonSerde<Windowed<string>>();
@@ -138,6 +138,64 @@ for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
     await first.close();
     assert.equal(first.state, 'failed');
     // The same state dir: the dirty task's stores (which hold the refused commit's updates) must be wiped and restored, not reused.
+    const restarted = new StreamsApp(topology(), config, log.connect(), { logger: debugLogger });
+    await restarted.start();
+    await restarted.waitUntilCaughtUp();
+    await restarted.endOfInput();
+    await restarted.close();
+    const { counts, emitted } = results(log);
+    assert.deepEqual(counts, expected(20_000));
+    if (guarantee === 'exactly_once') assert.equal(emitted, counts.size);
+    await rm(dir, { recursive: true, force: true });
+  });
+}
+
+/** A connection whose commits and sends fail (as with an unreachable broker) once `failing.on` is set. */
+function failingWhen(log: EmbeddedLog, failing: { on: boolean; attempts: number }) {
+  return new Proxy(log, {
+    get(target, prop, receiver) {
+      if (prop !== 'commitLog') return Reflect.get(target, prop, receiver);
+      return async (options: Parameters<EmbeddedLog['commitLog']>[0]) => {
+        const inner = await target.commitLog(options);
+        const refuse = () => {
+          failing.attempts++;
+          return Promise.reject(new WeirError('BROKER_UNAVAILABLE', 'simulated: the broker is unreachable'));
+        };
+        return {
+          guarantee: inner.guarantee,
+          close: () => inner.close(),
+          send: (records: Parameters<typeof inner.send>[0]) => (failing.on ? refuse() : inner.send(records)),
+          commit: (unit: Parameters<typeof inner.commit>[0]) => (failing.on ? refuse() : inner.commit(unit)),
+        };
+      };
+    },
+  });
+}
+
+for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+  test(`${guarantee}: close() while every commit fails gives them up after its timeout, commits nothing more, and a restart gives the exact results`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-close-'));
+    const log = new EmbeddedLog();
+    await seed(log, 20_000);
+    const config = { applicationId: 'close-app', stateDir: dir, processingGuarantee: guarantee, commitIntervalMs: 0 };
+    const failing = { on: false, attempts: 0 };
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    const first = new StreamsApp(topology(), config, failingWhen(log.connect(), failing), { logger });
+    await first.start();
+    while (first.metrics().commits < 3) await new Promise((r) => setTimeout(r, 5));
+    failing.on = true;
+    while (failing.attempts < 2) await new Promise((r) => setTimeout(r, 5));
+    const committed = await log.admin().committedOffsets('close-app', 'events');
+    await first.close({ timeoutMs: 200 });
+    assert.equal(first.state, 'closed');
+    const messages = lines.map((l) => JSON.parse(l) as { message: string; clean?: boolean });
+    assert.ok(messages.some((m) => m.message === 'close timed out: giving up commits that cannot complete'));
+    assert.ok(messages.some((m) => /could not complete; closing the task without committing/.test(m.message)));
+    assert.ok(messages.filter((m) => m.message === 'task closed').some((m) => m.clean === false), 'a task given up closes unclean (no checkpoint)');
+    assert.deepEqual(await log.admin().committedOffsets('close-app', 'events'), committed, 'nothing committed once commits fail');
+
+    // Same state directory: the tasks closed without a checkpoint, so their stores are wiped and restored.
     const restarted = new StreamsApp(topology(), config, log.connect(), { logger: debugLogger });
     await restarted.start();
     await restarted.waitUntilCaughtUp();

@@ -68,3 +68,38 @@ test('a rollup over 100k lognormal values: exact counters, p50/p95/p99 within 1%
     assert.ok(rankError <= 0.01, `p${q * 100}: estimate ${estimate} has rank error ${rankError}`);
   }
 });
+
+test('a NaN or infinite aggregated value goes to the dead-letter topic with its reason; the window keeps exact stats of the others', async () => {
+  const builder = new StreamsBuilder();
+  builder.stream('req', { keySerde: stringSerde, valueSerde: jsonSerde<{ ms: unknown; status: number }>() }).pipe(
+    groupByKey(),
+    windowedRollup({ name: 'rollup-1m', windows: tumbling(60_000), keySerde: stringSerde, value: (r) => Number(r.ms), isError: (r) => r.status >= 500, persistent: false }),
+    toStream(),
+    to('rollups', { keySerde: jsonSerde<Windowed<string>>(), valueSerde: jsonSerde<RollupStats>() }),
+  );
+  const driver = await TopologyTestDriver.create(builder.build());
+  const input = driver.createInputTopic('req', stringSerde, jsonSerde<{ ms: unknown; status: number }>());
+  const output = driver.createOutputTopic('rollups', jsonSerde<Windowed<string>>(), jsonSerde<RollupStats>());
+  // JSON has no NaN or Infinity (Avro doubles have both): the extractor makes them from strings.
+  const good = [10, 20, 30, 40];
+  input.pipeInput('checkout', { ms: good[0], status: 200 }, 1_000);
+  input.pipeInput('checkout', { ms: 'NaN', status: 200 }, 2_000);
+  input.pipeInput('checkout', { ms: good[1], status: 503 }, 3_000);
+  input.pipeInput('checkout', { ms: 'Infinity', status: 200 }, 4_000);
+  input.pipeInput('checkout', { ms: good[2], status: 200 }, 5_000);
+  input.pipeInput('checkout', { ms: good[3], status: 200 }, 6_000);
+  input.pipeInput('other', { ms: 1, status: 200 }, 60_000); // closes [0, 60000)
+  const rollups = output.readRecordsToList().filter((r) => r.key.key === 'checkout');
+  const dead = driver.deadLetters();
+  await driver.close();
+  assert.equal(rollups.length, 1);
+  const stats = rollups[0].value;
+  assert.deepEqual({ count: stats.count, error_count: stats.error_count, sum: stats.sum, min: stats.min, max: stats.max, mean: stats.mean },
+    { count: 4, error_count: 1, sum: 100, min: 10, max: 40, mean: 25 });
+  assert.ok(Number.isFinite(stats.p50) && stats.p50 >= 10 && stats.p50 <= 40);
+  assert.equal(dead.length, 2);
+  assert.deepEqual(dead.map((d) => d.timestamp), [2_000, 4_000]);
+  assert.match(dead[0].headers['weir.dlq.error'].toString(), /aggregated field is not a finite number \(value=NaN\)/);
+  assert.match(dead[1].headers['weir.dlq.error'].toString(), /aggregated field is not a finite number \(value=Infinity\)/);
+  assert.equal(dead[0].headers['weir.dlq.offset'].toString(), '1');
+});
