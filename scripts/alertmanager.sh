@@ -9,12 +9,12 @@
 #   scripts/alertmanager.sh stop    stops it but keeps its folder (a later `up` keeps its alerts)
 #   scripts/alertmanager.sh status  prints running/stopped and the URL; exit 0 when it answers
 #
-# Environment: ALERTMANAGER_PORT (default 19093), ALERTMANAGER_DIR (default
+# Environment: ALERTMANAGER_PORT (default 19393; 19093 is the local Kafka's controller), ALERTMANAGER_DIR (default
 # /tmp/weir-alertmanager-$ALERTMANAGER_PORT).
 # Everything but the URL line goes to stderr so that `eval "$(scripts/alertmanager.sh up)"` works.
 set -euo pipefail
 
-PORT="${ALERTMANAGER_PORT:-19093}"
+PORT="${ALERTMANAGER_PORT:-19393}"
 DIR="${ALERTMANAGER_DIR:-/tmp/weir-alertmanager-${PORT}}"
 URL="http://127.0.0.1:${PORT}"
 PID_FILE="${DIR}/alertmanager.pid"
