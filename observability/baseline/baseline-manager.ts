@@ -16,7 +16,7 @@ import type { DriftReport } from '../../schemas/drift-report';
 import { buildDriftReport, fitRecent, type DriftThresholds, type RecentObservation } from './drift-report-builder';
 import type { KnownEventsView } from './known-events-view';
 import { ModelRegistry, modelIdOf, type ModelRegistryOptions, type ModelRegistryState } from './model-registry';
-import type { BaselineForecast, ProfileLevel, SeasonalBaseline, SeasonalBaselineOptions } from './seasonal-baseline';
+import type { BaselineForecast, IssuedForecast, ProfileLevel, SeasonalBaseline, SeasonalBaselineOptions } from './seasonal-baseline';
 import type { BaselinePrediction } from './baseline-prediction';
 
 export interface BaselineManagerOptions {
@@ -51,7 +51,16 @@ export interface BaselineManagerState {
   recent: RecentObservation[];
   windowsSinceReport: number;
   /** Closed windows not learned from yet (`learnDelayWindows`); absent in states stored before it existed. */
-  unlearned?: { actual: number; start: number; end: number }[];
+  unlearned?: PendingWindow[];
+}
+
+/** A closed window waiting to be learned, with the forecasts each model issued for it. */
+interface PendingWindow {
+  actual: number;
+  start: number;
+  end: number;
+  issued?: (IssuedForecast & { version: string }) | null;
+  shadowIssued?: (IssuedForecast & { version: string }) | null;
 }
 
 export interface WindowOutcome {
@@ -115,6 +124,9 @@ export class BaselineManager {
     const activeForecast = adjustment.suppressed ? null : scale(active.predict(start), adjustment.multiplier);
     const shadowModel = this.registry.shadow;
     const shadowForecast = adjustment.suppressed || !shadowModel ? null : scale(shadowModel.predict(start), adjustment.multiplier);
+    // The forecasts as issued (before a promotion below can swap the models), unscaled as learning is.
+    const issued = adjustment.suppressed ? null : issuedBy(active.predict(start), this.registry.activeVersion.version);
+    const shadowIssued = adjustment.suppressed || !shadowModel ? null : issuedBy(shadowModel.predict(start), this.registry.shadowVersion!.version);
     const changes = this.registry.score(actual, activeForecast?.expected ?? null, shadowForecast?.expected ?? null, end);
     const evaluated = this.prediction(start, end, activeForecast, adjustment.suppressed, adjustment.multiplier, block, actual);
 
@@ -127,7 +139,7 @@ export class BaselineManager {
       // The reference holds what the model was trained on, once it is warm (a week of windows on the hour-of-week profile).
       if (!block && activeForecast.level === 'hour_of_week' && active.samples >= (drift.warmupWindows ?? 2016)) this.reference.offer(feature);
     }
-    this.learnDue({ actual, start, end }, view);
+    this.learnDue({ actual, start, end, issued, shadowIssued }, view);
 
     let report: DriftReport | null = null;
     this.s.windowsSinceReport++;
@@ -148,7 +160,7 @@ export class BaselineManager {
   }
 
   /** Learns the windows whose delay is over, each unless a learning gate holds for it now. */
-  private learnDue(closed: { actual: number; start: number; end: number }, view: KnownEventsView): void {
+  private learnDue(closed: PendingWindow, view: KnownEventsView): void {
     const pending = (this.s.unlearned ??= []);
     pending.push(closed);
     const delay = this.options.learnDelayWindows ?? 0;
@@ -156,8 +168,8 @@ export class BaselineManager {
       const w = pending.shift()!;
       if (view.learningBlock(this.service, w.start, w.end)) continue;
       const learned = w.actual / view.adjustment(this.service, this.metric, w.start, w.end).multiplier;
-      this.registry.active.learn(learned, w.start);
-      this.registry.shadow?.learn(learned, w.start);
+      this.registry.active.learn(learned, w.start, issuedFor(w.issued, this.registry.activeVersion.version) ?? issuedFor(w.shadowIssued, this.registry.activeVersion.version));
+      if (this.registry.shadow) this.registry.shadow.learn(learned, w.start, issuedFor(w.shadowIssued, this.registry.shadowVersion!.version));
     }
   }
 
@@ -216,6 +228,8 @@ export class BaselineManager {
       lower: forecast?.lower ?? null,
       upper: forecast?.upper ?? null,
       profile: (forecast?.level ?? null) as ProfileLevel | null,
+      band_sigmas: forecast?.multiplier ?? null,
+      band_coverage: forecast?.coverage ?? null,
       multiplier,
       suppressed,
       learning_blocked_by: block,
@@ -225,7 +239,16 @@ export class BaselineManager {
 
 function scale(forecast: BaselineForecast | null, multiplier: number): BaselineForecast | null {
   if (!forecast || multiplier === 1) return forecast;
-  return { expected: forecast.expected * multiplier, lower: forecast.lower * multiplier, upper: forecast.upper * multiplier, level: forecast.level };
+  return { ...forecast, expected: forecast.expected * multiplier, lower: forecast.lower * multiplier, upper: forecast.upper * multiplier };
+}
+
+function issuedBy(forecast: BaselineForecast | null, version: string): PendingWindow['issued'] {
+  return forecast && forecast.expected > 0 ? { version, expected: forecast.expected, lower: forecast.lower, upper: forecast.upper, level: forecast.level, sigma: forecast.sigma } : null;
+}
+
+/** The forecast `version` issued, if it was the one that issued it (a promotion in between changes the model). */
+function issuedFor(issued: PendingWindow['issued'], version: string): IssuedForecast | undefined {
+  return issued && issued.version === version ? issued : undefined;
 }
 
 function hashSeed(text: string): number {
