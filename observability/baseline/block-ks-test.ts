@@ -7,8 +7,9 @@
  *
  * Each reference block is itself a draw of the recent block under the null hypothesis: its
  * statistic against the rest of the reference (leave one block out) shows how large D is on this
- * series without drift. Their mean divided by the mean D of independent samples of the same sizes
- * (exact, from the lattice-path distribution) is the inflation `s` of D by the series' dependence,
+ * series without drift. Their root mean square divided by that of independent samples of the same
+ * sizes (exact, from the lattice-path distribution; the square weighs the tail the test decides
+ * on) is the inflation `s` of D by the series' dependence,
  * floored at 1 (never more lenient than independence); the p-value is that of an independent pair
  * of samples at D / s. For a stationary mixing series the empirical process is a Gaussian process
  * whose covariance is scaled by the long-run variance, so D scales as a whole: one factor, as
@@ -23,7 +24,7 @@ export interface BlockKsResult {
   /** P(D >= statistic) under no drift, the series' dependence accounted for; never 0. */
   readonly pValue: number;
   readonly pValueIsUpperBound: boolean;
-  /** How much the dependence inflates D on this series (>= 1): mean leave-one-block-out D over its mean for independent samples. */
+  /** How much the dependence inflates D on this series (>= 1): RMS leave-one-block-out D over its RMS for independent samples. */
   readonly inflation: number;
 }
 
@@ -44,10 +45,11 @@ export function blockKsTest(blocks: readonly (readonly number[])[], recent: read
   for (const block of blocks) {
     // The rest's CDF is (n F_pooled - m F_block) / (n - m), so F_rest - F_block = n / (n - m) (F_pooled - F_block).
     const m = block.length;
-    sum += (n / (n - m)) * supDistance(pooled, block);
-    expected += expectedKsStatistic(n - m, m);
+    const d = (n / (n - m)) * supDistance(pooled, block);
+    sum += d * d;
+    expected += expectedSquaredKsStatistic(n - m, m);
   }
-  const inflation = Math.max(1, sum / expected);
+  const inflation = Math.max(1, Math.sqrt(sum / expected));
   const p = ksSurvival(statistic / inflation, pooled.length, recent.length);
   const pValueIsUpperBound = !(p >= P_VALUE_FLOOR);
   return { statistic, pValue: pValueIsUpperBound ? P_VALUE_FLOOR : Math.min(1, p), pValueIsUpperBound, inflation };
@@ -92,7 +94,7 @@ function upperBound(sorted: Float64Array, v: number): number {
   return lo;
 }
 
-const expectations = new Map<string, number>();
+const expectations = new Map<string, [number, number]>();
 
 /**
  * E[D] for independent continuous samples of sizes n1, n2: D lives on multiples of 1/lcm(n1, n2),
@@ -100,20 +102,31 @@ const expectations = new Map<string, number>();
  * the same few sizes every time.
  */
 export function expectedKsStatistic(n1: number, n2: number): number {
+  return moments(n1, n2)[0];
+}
+
+/** E[D^2] likewise: sum over k of P(D >= k / lcm) ((k / lcm)^2 - ((k - 1) / lcm)^2). */
+export function expectedSquaredKsStatistic(n1: number, n2: number): number {
+  return moments(n1, n2)[1];
+}
+
+function moments(n1: number, n2: number): [number, number] {
   const key = `${n1}/${n2}`;
   const known = expectations.get(key);
   if (known !== undefined) return known;
   const lcm = (n1 / gcd(n1, n2)) * n2;
-  let e = 0;
+  let e1 = 0;
+  let e2 = 0;
   // Evaluated between lattice points, so rounding cannot move a value across one.
   for (let k = 1; k <= lcm; k++) {
     const p = ksSurvival((k - 0.5) / lcm, n1, n2);
-    e += p;
+    e1 += p;
+    e2 += p * (2 * k - 1);
     if (p < 1e-15) break;
   }
-  e /= lcm;
-  expectations.set(key, e);
-  return e;
+  const result: [number, number] = [e1 / lcm, e2 / (lcm * lcm)];
+  expectations.set(key, result);
+  return result;
 }
 
 function ksSurvival(d: number, n1: number, n2: number): number {
