@@ -42,7 +42,7 @@ export function runStationaryBaselines(options: StationaryRunOptions): Stationar
   let promotions = 0;
   for (const seed of options.seeds) {
     const view = new KnownEventsView(new MapKnownEventsSource(), 30 * 60_000);
-    const [manager] = BaselineManager.create('checkout', 'request_rate', START, { learnDelayWindows: 6, ...options.manager });
+    const [manager] = BaselineManager.create('checkout', 'request_rate', START, { learnDelayWindows: 6, ...options.manager, model: { calibratedBands: true, ...options.manager?.model } });
     const random = new SeededRandom(seed);
     for (let i = 0; i < weeks * WEEK_WINDOWS; i++) {
       const t = START + i * WINDOW_MS;

@@ -2,10 +2,11 @@
  * Calibrates a baseline's band for the horizon alerting reads it at (split conformal prediction,
  * online): each learned window's error against the forecast that was issued for it, in units of
  * the sigma that forecast carried, goes into an exponentially decayed histogram of |z|; the band's
- * multiplier is the histogram's quantile at the nominal coverage of a normal ±`nominalSigmas` band
- * (99.73 % for 3). Whatever makes the issued forecast worse than the spread says (its lead time,
+ * multiplier is the histogram's 99 % quantile scaled by `nominalSigmas` / 2.576, aiming at the
+ * coverage of a normal ±`nominalSigmas` band (99.73 % for 3). Whatever makes the issued forecast worse than the spread says (its lead time,
  * a noisy per-slot spread, heavy tails) widens the band by exactly as much as it costs coverage,
- * and a single huge outlier moves the quantile by one rank, not by its size.
+ * and a single huge outlier moves the quantile by one rank, not by its size. Used by the model only
+ * with `calibratedBands`; the coverage is tracked either way.
  *
  * The histogram starts with `priorWindows` pseudo-windows of a standard half-normal, so a new
  * model's multiplier is the nominal one and moves as its own errors arrive. The share of learned
@@ -32,6 +33,12 @@ export interface BandCalibrationState {
   scored: number;
 }
 
+/**
+ * The quantile is read at 99 % (2.576 sigmas of a normal) and scaled to the nominal sigmas: at the
+ * 99.73 % quantile itself a handful of windows decide, so a short incident learned before it was
+ * declared would open every band for days; at 99 % four such windows move it by a third of its tail.
+ */
+const ANCHOR_SIGMAS = 2.5758293035489;
 const BIN_WIDTH = 0.1;
 const BINS = 120;
 /** A multiplier never exceeds this (the histogram's range), whatever the errors. */
@@ -40,6 +47,9 @@ export const MAX_MULTIPLIER = BIN_WIDTH * (BINS - 1);
 export class BandCalibration {
   private readonly decay: number;
   private cached: number | null = null;
+  private readonly anchorSigmas: number;
+  private readonly anchorRate: number;
+  private readonly nominalSigmas: number;
   /** Two-sided miss rate of a normal ±nominalSigmas band. */
   readonly missRate: number;
 
@@ -49,6 +59,9 @@ export class BandCalibration {
   ) {
     this.decay = Math.pow(0.5, 1 / (options.halfLifeWindows ?? 576));
     this.missRate = 2 * normalTail(options.nominalSigmas);
+    this.anchorSigmas = Math.min(options.nominalSigmas, ANCHOR_SIGMAS);
+    this.anchorRate = 2 * normalTail(this.anchorSigmas);
+    this.nominalSigmas = options.nominalSigmas;
   }
 
   static initialState(priorWindows = 1000): BandCalibrationState {
@@ -60,16 +73,16 @@ export class BandCalibration {
     return { bins, inside: 0, scored: 0 };
   }
 
-  /** The band's half-width in sigmas: the (1 - missRate) quantile of the decayed |z| histogram. */
+  /** The band's half-width in sigmas: the decayed |z| histogram's 99 % quantile scaled to the nominal sigmas. */
   multiplier(): number {
-    return (this.cached ??= this.quantile());
+    return (this.cached ??= Math.min(MAX_MULTIPLIER, (this.quantile() * this.nominalSigmas) / this.anchorSigmas));
   }
 
   private quantile(): number {
     const bins = this.s.bins;
     let total = 0;
     for (let i = 0; i < BINS; i++) total += bins[i]!;
-    let above = this.missRate * total;
+    let above = this.anchorRate * total;
     for (let i = BINS - 1; i >= 0; i--) {
       const w = bins[i]!;
       if (w >= above) {

@@ -28,6 +28,14 @@ export interface SeasonalBaselineOptions {
    * the model's own errors at the lead time its forecasts are read (see `band-calibration.ts`).
    */
   readonly bandSigmas?: number;
+  /**
+   * Bands calibrated for the lead time alerting reads them at: the spread learns from the error of
+   * the forecast issued for each window, and the half-width in sigmas is the calibrated quantile
+   * (`band-calibration.ts`) instead of `bandSigmas`. Default false for now: in a model's first week
+   * its forecasts at the flagship's lead are poor, calibrated bands are honestly wide, and the
+   * labelled scenarios (5 days) lose recall (see issue 16's note). Coverage is reported either way.
+   */
+  readonly calibratedBands?: boolean;
   /** Half-life, in learned windows, of the band calibration's error histogram. Default 576 (two days of 5-minute windows: short enough to follow a model whose errors shrink as it learns its season). */
   readonly calibrationHalfLifeWindows?: number;
   /** Floor of the relative standard deviation, so a perfectly flat series still has a band. Default 0.02. */
@@ -110,6 +118,7 @@ export class SeasonalBaseline {
   private readonly seasonClipSpreads: number;
   private readonly minSeasonFactor: number;
   private readonly calibrationHalfLifeWindows: number;
+  private readonly calibratedBands: boolean;
   private readonly calibration: BandCalibration;
 
   constructor(options: SeasonalBaselineOptions = {}, state?: SeasonalBaselineState) {
@@ -122,6 +131,7 @@ export class SeasonalBaseline {
     this.clipSpreads = options.clipSpreads ?? 4;
     this.seasonClipSpreads = options.seasonClipSpreads ?? 2;
     this.minSeasonFactor = fraction('minSeasonFactor', options.minSeasonFactor ?? 0.05);
+    this.calibratedBands = options.calibratedBands ?? false;
     this.calibrationHalfLifeWindows = options.calibrationHalfLifeWindows ?? 576;
     if (!(this.calibrationHalfLifeWindows >= 1)) throw new WeirError('INVALID_CONFIG', 'calibrationHalfLifeWindows must be >= 1', { option: 'calibrationHalfLifeWindows', value: this.calibrationHalfLifeWindows });
     this.s = state ? healed(structuredClone(state), this.minSeasonFactor) : emptyState();
@@ -142,7 +152,7 @@ export class SeasonalBaseline {
     const [factor, level] = this.seasonFactor(timestamp);
     const expected = this.s.level * factor;
     const sigma = Math.max(this.relativeSpread(timestamp) * MAD_TO_SIGMA, this.minRelativeSigma);
-    const multiplier = this.calibration.multiplier();
+    const multiplier = this.calibratedBands ? this.calibration.multiplier() : this.bandSigmas;
     const half = Math.abs(expected) * multiplier * sigma;
     return { expected, lower: Math.max(0, expected - half), upper: expected + half, level, sigma, multiplier, coverage: this.calibration.coverage() };
   }
@@ -156,7 +166,10 @@ export class SeasonalBaseline {
   learn(value: number, timestamp: number, issued?: IssuedForecast): void {
     if (!Number.isFinite(value)) return;
     const s = this.s;
-    const before = issued ?? this.predict(timestamp);
+    const oneStep = this.predict(timestamp);
+    // Coverage is always measured on what alerting compared; the spread learns from it only with calibrated bands.
+    const scored = issued ?? oneStep;
+    const before = this.calibratedBands ? scored : oneStep;
     const [factor] = this.seasonFactor(timestamp);
     const deseasonalized = value / factor;
     s.level = s.samples === 0 ? deseasonalized : s.level + this.levelAlpha * (deseasonalized - s.level);
@@ -169,10 +182,9 @@ export class SeasonalBaseline {
       updateFactor(s.week, week, relative, this.seasonAlpha, clip, this.minSeasonFactor);
       updateFactor(s.day, day, relative, this.seasonAlpha, clip, this.minSeasonFactor);
     }
+    if (scored && scored.expected > 0) this.calibration.observe(Math.abs(value - scored.expected) / scored.expected / scored.sigma, value >= scored.lower && value <= scored.upper);
     if (before && before.expected > 0) {
-      const error = Math.abs(value - before.expected) / before.expected;
-      this.calibration.observe(error / before.sigma, value >= before.lower && value <= before.upper);
-      let residual = error;
+      let residual = Math.abs(value - before.expected) / before.expected;
       const spread = this.relativeSpread(timestamp);
       if (spread > 0) residual = Math.min(residual, this.clipSpreads * spread);
       updateSpread(s.week, week, residual, this.spreadAlpha);
@@ -225,6 +237,7 @@ export class SeasonalBaseline {
       seasonClipSpreads: this.seasonClipSpreads,
       minSeasonFactor: this.minSeasonFactor,
       calibrationHalfLifeWindows: this.calibrationHalfLifeWindows,
+      calibratedBands: this.calibratedBands,
     };
   }
 

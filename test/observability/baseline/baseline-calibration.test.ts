@@ -10,7 +10,12 @@ import { START, WINDOW_MS, WINDOWS_PER_DAY, noisy, seasonalTruth } from './serie
 const SEEDS = [1, 2, 3, 4, 5, 6];
 const NOMINAL = 0.0026998;
 
-test('at the flagship delay (6 windows), weeks 2-5 of stationary seasonal noise: windows outside the band within 2x of 0.27%, KS p < 0.01 in at most 2% of drift reports', () => {
+test('uncalibrated bands (the default) report their under-coverage: outside rate above 2x nominal, matching band_coverage', () => {
+  const r = runStationaryBaselines({ seeds: [1, 2], manager: { model: { calibratedBands: false } } });
+  assert.ok(r.later.outside / r.later.windows > 2 * NOMINAL, `${r.later.outside} of ${r.later.windows}`);
+});
+
+test('calibrated bands at the flagship delay (6 windows), weeks 2-5 of stationary seasonal noise: windows outside the band within 2x of 0.27%, KS p < 0.01 in at most 2% of drift reports', () => {
   const r = runStationaryBaselines({ seeds: SEEDS });
   assert.equal(r.later.windows, SEEDS.length * 4 * WEEK_WINDOWS);
   const rate = r.later.outside / r.later.windows;
@@ -21,7 +26,7 @@ test('at the flagship delay (6 windows), weeks 2-5 of stationary seasonal noise:
 
 test('each forecast reports its band multiplier and the coverage measured on its own learned windows', () => {
   const view = new KnownEventsView(new MapKnownEventsSource(), 30 * 60_000);
-  const [manager] = BaselineManager.create('checkout', 'request_rate', START, { learnDelayWindows: 6 });
+  const [manager] = BaselineManager.create('checkout', 'request_rate', START, { learnDelayWindows: 6, model: { calibratedBands: true } });
   const random = new SeededRandom(3);
   let inside = 0;
   let scored = 0;
@@ -43,9 +48,9 @@ test('each forecast reports its band multiplier and the coverage measured on its
   assert.ok(last.band_coverage !== null && Math.abs(last.band_coverage - inside / scored) < 0.003, `${last.band_coverage} vs ${inside / scored}`);
 });
 
-test('at the flagship delay a level shift is flagged by drift within a day', () => {
+test('with calibrated bands at the flagship delay, a level shift is flagged by drift within a day', () => {
   const view = new KnownEventsView(new MapKnownEventsSource(), 30 * 60_000);
-  const [manager] = BaselineManager.create('checkout', 'request_rate', START, { learnDelayWindows: 6 });
+  const [manager] = BaselineManager.create('checkout', 'request_rate', START, { learnDelayWindows: 6, model: { calibratedBands: true } });
   const random = new SeededRandom(11);
   const shiftAt = 10 * WINDOWS_PER_DAY + 10 * 12; // 10:00 on day 11
   let flaggedAfter: number | null = null;
