@@ -10,13 +10,13 @@
  * 4. forecast the next window: null during maintenance, multiplied during sales and holidays.
  */
 import { WeirError } from '../../errors/weir-error';
-import { ReservoirSample, type ReservoirSnapshot } from '../../stats/reservoir-sample';
+import { SeededRandom } from '../../stats/random';
 import type { BaselineModelVersion } from '../../schemas/baseline-model-version';
 import type { DriftReport } from '../../schemas/drift-report';
 import { buildDriftReport, fitRecent, type DriftThresholds, type RecentObservation } from './drift-report-builder';
 import type { KnownEventsView } from './known-events-view';
 import { ModelRegistry, modelIdOf, type ModelRegistryOptions, type ModelRegistryState } from './model-registry';
-import type { BaselineForecast, ProfileLevel, SeasonalBaseline, SeasonalBaselineOptions } from './seasonal-baseline';
+import type { BaselineForecast, IssuedForecast, ProfileLevel, SeasonalBaseline, SeasonalBaselineOptions } from './seasonal-baseline';
 import type { BaselinePrediction } from './baseline-prediction';
 
 export interface BaselineManagerOptions {
@@ -36,10 +36,10 @@ export interface BaselineManagerOptions {
     readonly recentWindows?: number;
     /** Windows the recent model (and a retrained shadow) is fitted on. Default 12. */
     readonly refitWindows?: number;
-    /** Size of the training reference reservoir. Default 500. */
-    readonly referenceSize?: number;
-    /** Reference values needed before drift is judged. Default 50. */
-    readonly minReference?: number;
+    /** Blocks of `recentWindows` consecutive windows kept as the training reference: a seeded uniform sample of all since warm-up (every weekday, not only the last). Default 48. */
+    readonly referenceBlocks?: number;
+    /** Reference blocks needed before drift is judged. Default 24. */
+    readonly minReferenceBlocks?: number;
     /** Windows the active model must have learned from before its residuals enter the reference. Default 2016 (a week of 5-minute windows). */
     readonly warmupWindows?: number;
   };
@@ -47,11 +47,24 @@ export interface BaselineManagerOptions {
 
 export interface BaselineManagerState {
   registry: ModelRegistryState;
-  reference: ReservoirSnapshot;
+  /** Reference blocks (a reservoir); absent in states stored before blocks (their value reservoir is dropped and refills). */
+  blocks?: number[][];
+  /** Blocks offered to the reservoir so far, and its random state. */
+  blocksSeen?: number;
+  blockRandom?: number;
   recent: RecentObservation[];
   windowsSinceReport: number;
   /** Closed windows not learned from yet (`learnDelayWindows`); absent in states stored before it existed. */
-  unlearned?: { actual: number; start: number; end: number }[];
+  unlearned?: PendingWindow[];
+}
+
+/** A closed window waiting to be learned, with the forecasts each model issued for it. */
+interface PendingWindow {
+  actual: number;
+  start: number;
+  end: number;
+  issued?: (IssuedForecast & { version: string }) | null;
+  shadowIssued?: (IssuedForecast & { version: string }) | null;
 }
 
 export interface WindowOutcome {
@@ -65,7 +78,6 @@ export interface WindowOutcome {
 
 export class BaselineManager {
   private readonly registry: ModelRegistry;
-  private readonly reference: ReservoirSample;
   private readonly s: BaselineManagerState;
 
   private constructor(
@@ -79,13 +91,13 @@ export class BaselineManager {
     if (!(Number.isInteger(delay) && delay >= 0)) throw new WeirError('INVALID_CONFIG', 'learnDelayWindows must be an integer >= 0', { option: 'learnDelayWindows', value: delay });
     this.registry = registry;
     this.s = state;
-    this.reference = ReservoirSample.restore(state.reference);
+    this.s.blocks ??= [];
+    delete (this.s as { reference?: unknown }).reference;
   }
 
   static create(service: string, metric: string, now: number, options: BaselineManagerOptions = {}): [BaselineManager, BaselineModelVersion] {
     const [registry, first] = ModelRegistry.create(service, metric, now, options.model, options.registry);
-    const reference = new ReservoirSample({ capacity: options.drift?.referenceSize ?? 500, seed: hashSeed(`${service}/${metric}`) });
-    const state: BaselineManagerState = { registry: registry.state(), reference: reference.snapshot(), recent: [], windowsSinceReport: 0 };
+    const state: BaselineManagerState = { registry: registry.state(), blocks: [], recent: [], windowsSinceReport: 0 };
     return [new BaselineManager(service, metric, options, registry, state), first];
   }
 
@@ -115,27 +127,34 @@ export class BaselineManager {
     const activeForecast = adjustment.suppressed ? null : scale(active.predict(start), adjustment.multiplier);
     const shadowModel = this.registry.shadow;
     const shadowForecast = adjustment.suppressed || !shadowModel ? null : scale(shadowModel.predict(start), adjustment.multiplier);
+    // The forecasts as issued (before a promotion below can swap the models), unscaled as learning is.
+    const issued = adjustment.suppressed ? null : issuedBy(active.predict(start), this.registry.activeVersion.version);
+    const shadowIssued = adjustment.suppressed || !shadowModel ? null : issuedBy(shadowModel.predict(start), this.registry.shadowVersion!.version);
     const changes = this.registry.score(actual, activeForecast?.expected ?? null, shadowForecast?.expected ?? null, end);
     const evaluated = this.prediction(start, end, activeForecast, adjustment.suppressed, adjustment.multiplier, block, actual);
 
     if (activeForecast && activeForecast.expected > 0) {
       // The feature is the actual-to-forecast ratio: ~1 plus noise while the model fits, whatever the season.
       const feature = actual / activeForecast.expected;
-      this.s.recent.push({ start, end, actual, feature, predicted: activeForecast.expected });
+      // The reference holds what the model was trained on, once it is warm (a week of windows on the hour-of-week profile).
+      const reference = !block && activeForecast.level === 'hour_of_week' && active.samples >= (drift.warmupWindows ?? 2016);
+      this.s.recent.push({ start, end, actual, feature, predicted: activeForecast.expected, reference });
       const keep = drift.recentWindows ?? 12;
       if (this.s.recent.length > keep) this.s.recent.splice(0, this.s.recent.length - keep);
-      // The reference holds what the model was trained on, once it is warm (a week of windows on the hour-of-week profile).
-      if (!block && activeForecast.level === 'hour_of_week' && active.samples >= (drift.warmupWindows ?? 2016)) this.reference.offer(feature);
     }
-    this.learnDue({ actual, start, end }, view);
+    this.learnDue({ actual, start, end, issued, shadowIssued }, view);
 
     let report: DriftReport | null = null;
     this.s.windowsSinceReport++;
     const recentWindows = drift.recentWindows ?? 12;
-    if (this.s.windowsSinceReport >= (drift.reportEveryWindows ?? 12) && this.s.recent.length >= recentWindows && this.reference.size >= (drift.minReference ?? 50)) {
+    if (this.s.windowsSinceReport >= (drift.reportEveryWindows ?? 12) && this.s.recent.length >= recentWindows) {
       this.s.windowsSinceReport = 0;
-      report = this.driftReport();
-      if (report.needs_retrain && !block && !this.registry.shadow) changes.push(...this.trainShadow(end, report));
+      if (this.s.blocks!.length >= Math.max(2, drift.minReferenceBlocks ?? 24)) {
+        report = this.driftReport();
+        if (report.needs_retrain && !block && !this.registry.shadow) changes.push(...this.trainShadow(end, report));
+      }
+      // A block that showed no drift joins the reference (one that did stays out: it is what a shadow is trained on).
+      if (!report?.needs_retrain) this.offerBlock(start - (recentWindows - 1) * (end - start), end - start);
     }
     if (changes.some((c) => c.status === 'active' && c.version !== evaluated.model_version)) this.resetDriftWindow();
 
@@ -148,7 +167,7 @@ export class BaselineManager {
   }
 
   /** Learns the windows whose delay is over, each unless a learning gate holds for it now. */
-  private learnDue(closed: { actual: number; start: number; end: number }, view: KnownEventsView): void {
+  private learnDue(closed: PendingWindow, view: KnownEventsView): void {
     const pending = (this.s.unlearned ??= []);
     pending.push(closed);
     const delay = this.options.learnDelayWindows ?? 0;
@@ -156,9 +175,24 @@ export class BaselineManager {
       const w = pending.shift()!;
       if (view.learningBlock(this.service, w.start, w.end)) continue;
       const learned = w.actual / view.adjustment(this.service, this.metric, w.start, w.end).multiplier;
-      this.registry.active.learn(learned, w.start);
-      this.registry.shadow?.learn(learned, w.start);
+      this.registry.active.learn(learned, w.start, issuedFor(w.issued, this.registry.activeVersion.version) ?? issuedFor(w.shadowIssued, this.registry.activeVersion.version));
+      if (this.registry.shadow) this.registry.shadow.learn(learned, w.start, issuedFor(w.shadowIssued, this.registry.shadowVersion!.version));
     }
+  }
+
+  /** The recent window becomes a reference block if its windows are consecutive and all may enter the reference. */
+  private offerBlock(firstStart: number, windowMs: number): void {
+    const recent = this.s.recent;
+    if (!recent.every((r, i) => r.reference && r.start === firstStart + i * windowMs)) return;
+    const blocks = this.s.blocks!;
+    const capacity = this.options.drift?.referenceBlocks ?? 48;
+    // Algorithm R over blocks, seeded per model so that a replayed task keeps the same reference.
+    const seen = (this.s.blocksSeen ?? 0) + 1;
+    this.s.blocksSeen = seen;
+    const random = new SeededRandom(this.s.blockRandom ?? hashSeed(`${this.service}/${this.metric}`));
+    const slot = blocks.length < capacity ? blocks.length : random.nextInt(seen);
+    this.s.blockRandom = random.snapshot();
+    if (slot < capacity) blocks[slot] = recent.map((r) => r.feature);
   }
 
   /** Drift report of the active model over the recent window (also used on a cadence by `observe`). */
@@ -170,7 +204,7 @@ export class BaselineManager {
         service: this.service,
         metric: this.metric,
         modelVersion: this.registry.activeVersion.version,
-        reference: this.reference.values(),
+        referenceBlocks: this.s.blocks!,
         recent: this.s.recent,
         // In ratio space the active model predicts 1 with its relative sigma.
         activeLevel: 1,
@@ -183,7 +217,6 @@ export class BaselineManager {
   /** Live state (see ModelRegistry.state): serialize or copy it before the next `observe`. */
   state(): BaselineManagerState {
     this.s.registry = this.registry.state();
-    this.s.reference = this.reference.snapshot();
     return this.s;
   }
 
@@ -198,7 +231,8 @@ export class BaselineManager {
   /** After a promotion the reference becomes the new model's training data and the recent window starts over. */
   private resetDriftWindow(): void {
     // The new model's residual ratios are not known yet: the reference refills as it is scored.
-    this.reference.clear();
+    this.s.blocks = [];
+    this.s.blocksSeen = 0;
     this.s.recent = [];
     this.s.windowsSinceReport = 0;
   }
@@ -216,6 +250,8 @@ export class BaselineManager {
       lower: forecast?.lower ?? null,
       upper: forecast?.upper ?? null,
       profile: (forecast?.level ?? null) as ProfileLevel | null,
+      band_sigmas: forecast?.multiplier ?? null,
+      band_coverage: forecast?.coverage ?? null,
       multiplier,
       suppressed,
       learning_blocked_by: block,
@@ -225,7 +261,16 @@ export class BaselineManager {
 
 function scale(forecast: BaselineForecast | null, multiplier: number): BaselineForecast | null {
   if (!forecast || multiplier === 1) return forecast;
-  return { expected: forecast.expected * multiplier, lower: forecast.lower * multiplier, upper: forecast.upper * multiplier, level: forecast.level };
+  return { ...forecast, expected: forecast.expected * multiplier, lower: forecast.lower * multiplier, upper: forecast.upper * multiplier };
+}
+
+function issuedBy(forecast: BaselineForecast | null, version: string): PendingWindow['issued'] {
+  return forecast && forecast.expected > 0 ? { version, expected: forecast.expected, lower: forecast.lower, upper: forecast.upper, level: forecast.level, sigma: forecast.sigma } : null;
+}
+
+/** The forecast `version` issued, if it was the one that issued it (a promotion in between changes the model). */
+function issuedFor(issued: PendingWindow['issued'], version: string): IssuedForecast | undefined {
+  return issued && issued.version === version ? issued : undefined;
 }
 
 function hashSeed(text: string): number {

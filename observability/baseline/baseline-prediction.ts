@@ -20,6 +20,16 @@ export interface BaselinePrediction {
   upper: number | null;
   /** Season profile used: `hour_of_week`, `hour_of_day`, or `global` while slots are unlearned. */
   profile: ProfileLevel | null;
+  /**
+   * Band half-width in sigmas, calibrated on this model's errors at the lead time alerting reads
+   * its forecasts at (`band-calibration.ts`); null with no forecast.
+   */
+  band_sigmas: number | null;
+  /**
+   * Share of this model's recently learned windows (half-life a week) that fell inside the band
+   * issued for them: its coverage, to compare with the nominal 99.73 %; null before any.
+   */
+  band_coverage: number | null;
   /** Known-event multiplier applied (1 when none). */
   multiplier: number;
   /** True during maintenance. */

@@ -1,13 +1,16 @@
 /**
  * The drift report of one baseline model (deep-dive "Drift Detection"): feature drift as the
- * two-sample KS test between the training reference (a reservoir of actual-to-forecast ratios
- * seen while the model learned) and the same ratios over the recent window, so seasonality does
- * not count as drift; prediction error as MAPE over the recent window; concept drift as the
+ * two-sample KS test between the training reference (blocks of consecutive actual-to-forecast
+ * ratios seen while the model learned) and the same ratios over the recent window, so seasonality
+ * does not count as drift, with a p-value that accounts for the ratios' autocorrelation
+ * (`block-ks-test.ts`); prediction error as MAPE over the recent window; concept drift as the
  * Kullback-Leibler divergence KL(recent || active) between the normal distributions of the ratio
  * that a model fitted on recent data only (its median) and the active model (1) imply, both at the
- * active model's sigma: (median - 1)^2 / (2 sigma^2), so 0.5 means the centre moved one sigma.
+ * active model's sigma scaled by the same dependence inflation (the median of correlated windows
+ * strays as much further as D does): (median - 1)^2 / (2 sigma^2), so 0.5 means the centre moved
+ * one such sigma.
  */
-import { ksTwoSample } from '../../stats/kolmogorov-smirnov';
+import { blockKsTest } from './block-ks-test';
 import { MapeAccumulator } from '../../stats/mape';
 import type { DriftReport } from '../../schemas/drift-report';
 
@@ -27,6 +30,8 @@ export interface RecentObservation {
   /** The actual value divided by the active model's forecast for the window. */
   readonly feature: number;
   readonly predicted: number | null;
+  /** The window may enter the training reference (model warm, learning not blocked, hour-of-week forecast); absent means no. */
+  readonly reference?: boolean;
 }
 
 export interface DriftInputs {
@@ -34,7 +39,8 @@ export interface DriftInputs {
   readonly service: string;
   readonly metric: string;
   readonly modelVersion: string;
-  readonly reference: readonly number[];
+  /** Blocks of consecutive ratios, each as long as the recent window. */
+  readonly referenceBlocks: readonly (readonly number[])[];
   readonly recent: readonly RecentObservation[];
   /** Level and relative sigma of the active model. */
   readonly activeLevel: number;
@@ -56,14 +62,14 @@ export function buildDriftReport(inputs: DriftInputs, thresholds: DriftThreshold
   const mapeThreshold = thresholds.mape ?? 0.3;
   const divergenceThreshold = thresholds.divergence ?? 0.5;
   const features = inputs.recent.map((r) => r.feature);
-  const ks = ksTwoSample(inputs.reference, features);
+  const ks = blockKsTest(inputs.referenceBlocks, features);
   const errors = new MapeAccumulator();
   for (const r of inputs.recent) if (r.predicted !== null) errors.add(r.actual, r.predicted);
   const mapeResult = errors.result();
   const mape = mapeResult.pairs > 0 ? mapeResult.mape : null;
   const recentFit = fitRecent(features);
   // At the active model's spread: a recent window that is merely narrower or wider is KS's business, a moved centre is concept drift.
-  const activeSigma = inputs.activeLevel * inputs.activeRelativeSigma;
+  const activeSigma = inputs.activeLevel * inputs.activeRelativeSigma * ks.inflation;
   const divergence = gaussianKl(recentFit.level, activeSigma, inputs.activeLevel, activeSigma);
   const reasons: string[] = [];
   // An underflowed p-value is a bound (`<=`), never a 0 that a log or a ratio downstream would choke on.
@@ -77,7 +83,7 @@ export function buildDriftReport(inputs: DriftInputs, thresholds: DriftThreshold
     model_version: inputs.modelVersion,
     window_start: inputs.recent[0].start,
     window_end: inputs.recent[inputs.recent.length - 1].end,
-    reference_size: inputs.reference.length,
+    reference_size: inputs.referenceBlocks.reduce((n, b) => n + b.length, 0),
     recent_size: features.length,
     ks_statistic: ks.statistic,
     ks_p_value: ks.pValue,

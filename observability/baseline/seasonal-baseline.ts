@@ -9,6 +9,7 @@
  * are clipped too, so one odd window cannot bend the profile.
  */
 import { WeirError } from '../../errors/weir-error';
+import { BandCalibration, type BandCalibrationState } from './band-calibration';
 
 export type ProfileLevel = 'hour_of_week' | 'hour_of_day' | 'global';
 
@@ -21,8 +22,22 @@ export interface SeasonalBaselineOptions {
   readonly spreadAlpha?: number;
   /** Samples a slot needs before it is used instead of the coarser level. Default 3. */
   readonly minSlotSamples?: number;
-  /** Band half-width in standard deviations. Default 3. */
+  /**
+   * Nominal band half-width in standard deviations. Default 3. It sets the coverage the band aims
+   * for (that of a normal ±3 sigma band, 99.73 %); the multiplier actually applied is calibrated on
+   * the model's own errors at the lead time its forecasts are read (see `band-calibration.ts`).
+   */
   readonly bandSigmas?: number;
+  /**
+   * Bands calibrated for the lead time alerting reads them at: the spread learns from the error of
+   * the forecast issued for each window, and the half-width in sigmas is the calibrated quantile
+   * (`band-calibration.ts`) instead of `bandSigmas`. Default false for now: in a model's first week
+   * its forecasts at the flagship's lead are poor, calibrated bands are honestly wide, and the
+   * labelled scenarios (5 days) lose recall (see issue 16's note). Coverage is reported either way.
+   */
+  readonly calibratedBands?: boolean;
+  /** Half-life, in learned windows, of the band calibration's error histogram. Default 576 (two days of 5-minute windows: short enough to follow a model whose errors shrink as it learns its season). */
+  readonly calibrationHalfLifeWindows?: number;
   /** Floor of the relative standard deviation, so a perfectly flat series still has a band. Default 0.02. */
   readonly minRelativeSigma?: number;
   /** Residuals are clipped to this many spreads before they update the spread. Default 4. */
@@ -39,7 +54,16 @@ export interface BaselineForecast {
   readonly upper: number;
   /** Which profile the season factor came from. */
   readonly level: ProfileLevel;
+  /** Relative standard deviation of the error, from the spread (floored). */
+  readonly sigma: number;
+  /** Half-width of the band in sigmas, as calibrated. */
+  readonly multiplier: number;
+  /** Share of recently learned windows that fell inside the band issued for them (decayed); null before any. */
+  readonly coverage: number | null;
 }
+
+/** A forecast issued earlier for the window being learned (what alerting compared it with): its error is scored. */
+export type IssuedForecast = Pick<BaselineForecast, 'expected' | 'lower' | 'upper' | 'level' | 'sigma'>;
 
 interface Profile {
   factor: number[];
@@ -56,6 +80,8 @@ export interface SeasonalBaselineState {
   day: Profile;
   globalSpread: number;
   globalSpreadSamples: number;
+  /** Absent in states stored before bands were calibrated: such a model restarts from the prior. */
+  calibration?: BandCalibrationState;
 }
 
 const HOUR_MS = 3_600_000;
@@ -91,6 +117,9 @@ export class SeasonalBaseline {
   private readonly clipSpreads: number;
   private readonly seasonClipSpreads: number;
   private readonly minSeasonFactor: number;
+  private readonly calibrationHalfLifeWindows: number;
+  private readonly calibratedBands: boolean;
+  private readonly calibration: BandCalibration;
 
   constructor(options: SeasonalBaselineOptions = {}, state?: SeasonalBaselineState) {
     this.levelAlpha = fraction('levelAlpha', options.levelAlpha ?? 0.05);
@@ -102,7 +131,11 @@ export class SeasonalBaseline {
     this.clipSpreads = options.clipSpreads ?? 4;
     this.seasonClipSpreads = options.seasonClipSpreads ?? 2;
     this.minSeasonFactor = fraction('minSeasonFactor', options.minSeasonFactor ?? 0.05);
+    this.calibratedBands = options.calibratedBands ?? false;
+    this.calibrationHalfLifeWindows = options.calibrationHalfLifeWindows ?? 576;
+    if (!(this.calibrationHalfLifeWindows >= 1)) throw new WeirError('INVALID_CONFIG', 'calibrationHalfLifeWindows must be >= 1', { option: 'calibrationHalfLifeWindows', value: this.calibrationHalfLifeWindows });
     this.s = state ? healed(structuredClone(state), this.minSeasonFactor) : emptyState();
+    this.calibration = new BandCalibration((this.s.calibration ??= BandCalibration.initialState()), { nominalSigmas: this.bandSigmas, halfLifeWindows: this.calibrationHalfLifeWindows });
   }
 
   get samples(): number {
@@ -119,14 +152,24 @@ export class SeasonalBaseline {
     const [factor, level] = this.seasonFactor(timestamp);
     const expected = this.s.level * factor;
     const sigma = Math.max(this.relativeSpread(timestamp) * MAD_TO_SIGMA, this.minRelativeSigma);
-    const half = Math.abs(expected) * this.bandSigmas * sigma;
-    return { expected, lower: Math.max(0, expected - half), upper: expected + half, level };
+    const multiplier = this.calibratedBands ? this.calibration.multiplier() : this.bandSigmas;
+    const half = Math.abs(expected) * multiplier * sigma;
+    return { expected, lower: Math.max(0, expected - half), upper: expected + half, level, sigma, multiplier, coverage: this.calibration.coverage() };
   }
 
-  learn(value: number, timestamp: number): void {
+  /**
+   * Learns the actual value of the window at `timestamp`. `issued` is the forecast alerting compared
+   * it with, made some windows earlier (`learnDelayWindows`): its error, not the one-step error,
+   * feeds the spread and the band calibration, so the band is as wide as the error at that lead.
+   * Without it, the forecast the model would make now is scored.
+   */
+  learn(value: number, timestamp: number, issued?: IssuedForecast): void {
     if (!Number.isFinite(value)) return;
     const s = this.s;
-    const before = this.predict(timestamp);
+    const oneStep = this.predict(timestamp);
+    // Coverage is always measured on what alerting compared; the spread learns from it only with calibrated bands.
+    const scored = issued ?? oneStep;
+    const before = this.calibratedBands ? scored : oneStep;
     const [factor] = this.seasonFactor(timestamp);
     const deseasonalized = value / factor;
     s.level = s.samples === 0 ? deseasonalized : s.level + this.levelAlpha * (deseasonalized - s.level);
@@ -139,6 +182,7 @@ export class SeasonalBaseline {
       updateFactor(s.week, week, relative, this.seasonAlpha, clip, this.minSeasonFactor);
       updateFactor(s.day, day, relative, this.seasonAlpha, clip, this.minSeasonFactor);
     }
+    if (scored && scored.expected > 0) this.calibration.observe(Math.abs(value - scored.expected) / scored.expected / scored.sigma, value >= scored.lower && value <= scored.upper);
     if (before && before.expected > 0) {
       let residual = Math.abs(value - before.expected) / before.expected;
       const spread = this.relativeSpread(timestamp);
@@ -192,6 +236,8 @@ export class SeasonalBaseline {
       clipSpreads: this.clipSpreads,
       seasonClipSpreads: this.seasonClipSpreads,
       minSeasonFactor: this.minSeasonFactor,
+      calibrationHalfLifeWindows: this.calibrationHalfLifeWindows,
+      calibratedBands: this.calibratedBands,
     };
   }
 
