@@ -154,7 +154,7 @@ async function assertRollupsAndAlert(p: Pipeline, events: readonly WideEvent[], 
   }
   assert.equal(rollups.reduce((n, r) => n + r.count, 0), events.length, 'every input event in exactly one rollup');
   assert.deepEqual(counted, expected);
-  await eventually(async () => (await countIn('baseline-predictions')) > 0, 'forecasts', 300_000);
+  await eventually(async () => (await countIn('predictions')) > 0, 'forecasts', 300_000);
 
   await eventually(async () => (await readAll<Alert>('alerts')).some((a) => a.service === incident.service && a.status === 'firing'), `an alert on ${incident.service}`, 300_000);
   const alerts = (await readAll<Alert>('alerts')).filter((a) => a.status === 'firing' && (a.decision === 'fire' || a.decision === 'downgrade'));
