@@ -137,34 +137,3 @@ export function syntheticOtlpMessages(options: {
   return { messages, spans, serverSpans, servers };
 }
 
-/**
- * Wide events (the generator's) as the SDK would have sent them: each a SERVER span of its service
- * named after its operation, from its timestamp for its duration, with its status code, method,
- * user, tier and region as attributes (no `http.route`, so the operation is the span name), in
- * messages of `perMessage` spans. The flagship reading them with `input.otlp.timestamp: start`
- * sees the same events, so the expected rollups are the events' own.
- */
-export function wideEventsToOtlpMessages(events: Iterable<import('../schemas/wide-event').WideEvent>, encoding: 'otlp_proto' | 'otlp_json', perMessage = 200): Buffer[] {
-  const factory = new OtlpSpanFactory();
-  const messages: Buffer[] = [];
-  let pending = 0;
-  for (const e of events) {
-    const attributes: Attributes = {
-      'http.request.method': e.method,
-      'http.response.status_code': e.status_code,
-      'cloud.region': e.region,
-      'customer.tier': e.customer_tier,
-      ...(e.user_id === null ? {} : { 'user.id': e.user_id }),
-    };
-    const span = factory.start(e.service, e.operation, SpanKind.SERVER, e.timestamp, { attributes });
-    if (e.status_code >= 500) fail(span, `HTTP ${e.status_code}`);
-    const whole = Math.floor(e.duration_ms);
-    end(span, e.timestamp + whole, Math.round((e.duration_ms - whole) * 1_000_000));
-    if (++pending === perMessage) {
-      messages.push(serializeSpans(factory.take(), encoding));
-      pending = 0;
-    }
-  }
-  if (pending > 0) messages.push(serializeSpans(factory.take(), encoding));
-  return messages;
-}
