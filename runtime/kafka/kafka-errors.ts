@@ -61,7 +61,11 @@ export function isRetriable(error: unknown): boolean {
       e.type === 'NOT_COORDINATOR' ||
       e.type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
       e.type === 'NOT_LEADER_FOR_PARTITION' ||
-      e.type === 'NOT_ENOUGH_REPLICAS',
+      e.type === 'NOT_ENOUGH_REPLICAS' ||
+      // A topic deleted (or not yet created) under a transaction: the batch was not attempted, and
+      // the topic may come back; Kafka's clients retry these until their delivery timeout.
+      e.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+      e.type === 'OPERATION_NOT_ATTEMPTED',
   );
 }
 

@@ -48,8 +48,8 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-test('the tarball holds the built JavaScript, its declarations and maps, the Avro schemas, the CLI and the README, nothing else', async () => {
-  const allowed = [/^dist\/.+\.(js|js\.map|d\.ts)$/, /^dist\/schemas\/[a-z-]+\.avsc$/, /^bin\/weir\.js$/, /^package\.json$/, /^README\.md$/, /^LICENSE$/];
+test('the tarball holds the built JavaScript, its declarations and maps, the Avro schemas, the OTLP protos, the CLI and the README, nothing else', async () => {
+  const allowed = [/^dist\/.+\.(js|js\.map|d\.ts)$/, /^dist\/schemas\/[a-z-]+\.avsc$/, /^dist\/observability\/otlp\/proto\/opentelemetry\/proto\/[a-z0-9/_]+\.proto$/, /^bin\/weir\.js$/, /^package\.json$/, /^README\.md$/, /^LICENSE$/];
   assert.deepEqual(files.filter((f) => !allowed.some((pattern) => pattern.test(f))), []);
   assert.deepEqual(files.filter((f) => /(^|\/)(test|bench|demo|generator|workloads|scripts|examples)\//.test(f) || f.endsWith('.tsbuildinfo')), []);
   assert.deepEqual(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
