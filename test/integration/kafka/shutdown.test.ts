@@ -31,7 +31,10 @@ for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
     const applicationId = uniqueName(`it-shutdown-${guarantee === 'exactly_once' ? 'eos' : 'alos'}`);
     const input = `${applicationId}-requests`;
     const output = `${applicationId}-rollups`;
-    await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS }]);
+    // The traffic is dated 2023: without retention.ms=-1 the broker's retention check deletes the
+    // input during the test, and the restarted replica (rightly) reports an offset reset.
+    const keep = { 'retention.ms': '-1' };
+    await log.admin().createTopics([{ name: input, partitions: PARTITIONS, config: keep }, { name: output, partitions: PARTITIONS, config: keep }]);
     const logDir = await mkdtemp(join(tmpdir(), `${applicationId}-logs-`));
     t.diagnostic(`replica logs in ${logDir}`);
     const readCommitted = guarantee === 'exactly_once';
@@ -67,7 +70,7 @@ for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
     assert.equal(await committedInput(log, applicationId, input), committedBefore, 'nothing committed once the outputs failed');
 
     // The output topic is back; a new replica reprocesses from the last commit.
-    await log.admin().createTopics([{ name: output, partitions: PARTITIONS }]);
+    await log.admin().createTopics([{ name: output, partitions: PARTITIONS, config: keep }]);
     const second = await startReplica({ name: 'r2', applicationId, brokers, guarantee, input, output, logDir });
     t.after(() => { if (second.child.exitCode === null && second.child.signalCode === null) second.child.kill('SIGKILL'); });
     await eventually(async () => (await committedInput(log, applicationId, input)) >= records.length, 'the whole input to be committed', 300_000);
