@@ -21,6 +21,7 @@ const debugLogger = process.env.WEIR_TEST_LOG ? createLogger({ level: 'info' }) 
 import type { Windowed } from '../../state/window-store';
 import { crashingAtCommit } from '../../testing/crashing-commit-log';
 import { refusingCommit } from '../../testing/refusing-commit-log';
+import { interceptCommits } from '../../testing/intercepted-commit-log';
 import { isWeirError, WeirError } from '../../errors/weir-error';
 
 interface Event { user: string; ts: number }
@@ -152,24 +153,12 @@ for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
 
 /** A connection whose commits and sends fail (as with an unreachable broker) once `failing.on` is set. */
 function failingWhen(log: EmbeddedLog, failing: { on: boolean; attempts: number }) {
-  return new Proxy(log, {
-    get(target, prop, receiver) {
-      if (prop !== 'commitLog') return Reflect.get(target, prop, receiver);
-      return async (options: Parameters<EmbeddedLog['commitLog']>[0]) => {
-        const inner = await target.commitLog(options);
-        const refuse = () => {
-          failing.attempts++;
-          return Promise.reject(new WeirError('BROKER_UNAVAILABLE', 'simulated: the broker is unreachable'));
-        };
-        return {
-          guarantee: inner.guarantee,
-          close: () => inner.close(),
-          send: (records: Parameters<typeof inner.send>[0]) => (failing.on ? refuse() : inner.send(records)),
-          commit: (unit: Parameters<typeof inner.commit>[0]) => (failing.on ? refuse() : inner.commit(unit)),
-        };
-      };
-    },
-  });
+  const refuse = () => {
+    if (!failing.on) return;
+    failing.attempts++;
+    throw new WeirError('BROKER_UNAVAILABLE', 'simulated: the broker is unreachable');
+  };
+  return interceptCommits(log, { beforeSend: refuse, beforeCommit: refuse });
 }
 
 for (const guarantee of ['at_least_once', 'exactly_once'] as const) {

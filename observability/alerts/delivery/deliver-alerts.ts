@@ -134,10 +134,9 @@ export class AlertDeliveryProcessor implements Processor<string, Alert, never, n
   /** Posts what the batch produced to every receiver, retrying until each has it; offsets wait. */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const batch = this.pending;
-    for (const receiver of this.receivers) await this.deliverWithRetry(receiver, batch);
-    if (this.pending === batch) this.pending = [];
-    else this.pending = this.pending.slice(batch.length);
+    // Runs in the task's executor: nothing adds to `pending` while it is delivered.
+    for (const receiver of this.receivers) await this.deliverWithRetry(receiver, this.pending);
+    this.pending = [];
   }
 
   isBackpressured(): boolean {
