@@ -33,7 +33,7 @@ export async function run(): Promise<BenchResult[]> {
   const root = await mkdtemp(join(tmpdir(), 'weir-kafka-bench-'));
   try {
     const input = `bench-requests-${randomBytes(4).toString('hex')}`;
-    await log.admin().createTopics([{ name: input, partitions: PARTITIONS }]);
+    await log.admin().createTopics([{ name: input, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }]);
     const data = traffic(input, EVENTS, PARTITIONS);
     await produce(log, data.records);
     const total = data.records.length;

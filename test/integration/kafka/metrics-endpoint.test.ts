@@ -24,7 +24,7 @@ test('weir run --metrics-port on Kafka: process-rate > 0 while it runs, process-
   const applicationId = uniqueName('it-metrics');
   const input = `${applicationId}-requests`;
   const output = `${applicationId}-rollups`;
-  await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS }]);
+  await log.admin().createTopics([{ name: input, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }, { name: output, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }]);
   const load = traffic(input, 100_000, PARTITIONS);
   await produce(log, load.records);
   const logDir = await mkdtemp(join(tmpdir(), `${applicationId}-logs-`));

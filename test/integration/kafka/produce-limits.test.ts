@@ -79,7 +79,7 @@ for (const { guarantee, topicLimit, big: BIG } of OVERSIZED) {
       await rm(stateDir, { recursive: true, force: true });
     });
     const limit = topicLimit ?? DEFAULT_MAX_MESSAGE_BYTES;
-    await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS, config: topicLimit ? { 'max.message.bytes': String(topicLimit) } : {} }]);
+    await log.admin().createTopics([{ name: input, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }, { name: output, partitions: PARTITIONS, config: { 'retention.ms': '-1', ...(topicLimit ? { 'max.message.bytes': String(topicLimit) } : {}) } }]);
     const total = 3_000;
     const bigId = 1_234;
     const records: ProducedRecord[] = Array.from({ length: total }, (_, id) => ({
@@ -155,7 +155,7 @@ test('exactly_once: a commit the broker refuses mid-transaction aborts and fails
     await log.close();
     await rm(stateDir, { recursive: true, force: true });
   });
-  await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS }]);
+  await log.admin().createTopics([{ name: input, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }, { name: output, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }]);
   const data = traffic(input, 30_000, PARTITIONS);
   // Undecodable records among the second half: their dead letters must come out exactly once too.
   const half = Math.floor(data.records.length / 2);

@@ -34,7 +34,10 @@ async function scenario(t: TestContext, brokers: string[], guarantee: Processing
   const applicationId = uniqueName(`it-rollups-${guarantee === 'exactly_once' ? 'eos' : 'alos'}`);
   const input = `${applicationId}-requests`;
   const output = `${applicationId}-rollups`;
-  await log.admin().createTopics([{ name: input, partitions: PARTITIONS }, { name: output, partitions: PARTITIONS }]);
+  // The traffic is dated 2023 (workloads/replicas.ts T0): without retention.ms=-1 the broker's
+  // retention check may delete the input mid-test, which the replicas rightly report as an offset reset.
+  const keep = { 'retention.ms': '-1' };
+  await log.admin().createTopics([{ name: input, partitions: PARTITIONS, config: keep }, { name: output, partitions: PARTITIONS, config: keep }]);
   const logDir = await mkdtemp(join(tmpdir(), `${applicationId}-logs-`));
   const replicas: Replica[] = [];
   const s: Scenario = {
@@ -119,6 +122,10 @@ for (const guarantee of ['exactly_once', 'at_least_once'] as const) {
     const s = await scenario(t, brokers, guarantee, 300_000);
     const [, victim] = await Promise.all(['r1', 'r2', 'r3'].map((n) => s.start(n)));
     const results = await runWithMidStreamEvent(s, async () => {
+      // Every partition has committed progress, so the victim's tasks have changelog records for a
+      // survivor to restore (a quarter of the input can be committed by the other replicas alone).
+      await eventually(async () => (await s.log.admin().committedOffsets(s.applicationId, s.input)).filter((o) => o.offset > 0).length === PARTITIONS,
+        'every input partition to have a committed offset', 600_000);
       victim.child.kill('SIGKILL');
       assert.equal(await victim.exited, null, 'the victim died by the signal');
     });
