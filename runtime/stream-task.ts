@@ -84,15 +84,6 @@ export class StreamTask implements TaskServices {
     await this.sourceFor(records[0].topic).prepareBatch(records);
   }
 
-  /** Processes records of one input partition now, in their order (the test driver's path). */
-  process(records: readonly ConsumedRecord[]): void {
-    if (records.length === 0) return;
-    const source = this.sourceFor(records[0].topic);
-    for (let i = 0; i < records.length; i++) this.processRecord(source, records[i]);
-    this.currentOrigin = undefined;
-    this.uncommitted = true;
-  }
-
   /** Buffers a fetched batch; `processBuffered` takes records from all input partitions in timestamp order. */
   addBatch(batch: FetchedBatch): void {
     this.partitionGroup.add(batch);

@@ -1,8 +1,30 @@
 /**
  * Kafka Streams' TopologyTestDriver for weir: runs a topology's real tasks (one per sub-topology,
- * partition 0) synchronously inside a test, without a log. Records piped in are processed at once;
- * repartition records are fed to the downstream sub-topology immediately; outputs are readable per
- * topic; stream time moves with the records piped in, wall-clock time only when the test says.
+ * partition 0) synchronously inside a test, without a log, on the runtime's path: every task takes
+ * its records from its PartitionGroup (`StreamTask.addBatch` / `processBuffered`, as under the
+ * TaskManager). Outputs are readable per topic; stream time moves with the records processed,
+ * wall-clock time only when the test says.
+ *
+ * When records are processed, and in which order:
+ * - A pipe (`pipeInput`, `pipeRecords`, `pipeRaw`) is one fetched batch of its topic, processed
+ *   before the call returns. Records piped one call at a time are thus processed in the order
+ *   piped, whatever their timestamps, as in Kafka Streams' driver (and as a task that receives one
+ *   batch at a time from the log). Within one topic the order is always the pipe order (offsets).
+ * - A topic the topology writes and also reads is re-fed, as Kafka Streams' driver does: internal
+ *   repartition topics, and any sink topic that is a source too (the flagship's `known-events`,
+ *   written by alerting and read by the baselines). Re-fed records are queued in the reading
+ *   task's PartitionGroup, not processed depth-first: the driver runs the tasks in sub-topology
+ *   order, each processing everything it has buffered merged in timestamp order across its input
+ *   topics, and repeats until nothing is buffered. A task fed by several upstream tasks (the
+ *   flagship's alerting reads five repartition topics) sees what one pipe caused in event-time
+ *   order, as the runtime's task does once those batches are fetched. Re-fed records of a
+ *   non-internal topic also stay in its output list; repartition records do not.
+ * - `pipeTogether(() => { ... })` makes the pipes inside one fetch: nothing is processed until it
+ *   returns, then a task reading several of the piped topics takes them in timestamp order (a
+ *   restart that finds all its inputs already in the log; Kafka Streams' driver has no such call).
+ * The driver never waits for a partition (`max.task.idle.ms`): everything piped is buffered. A
+ * topology whose re-fed records keep producing records for the topic it reads loops forever, as
+ * it would on a log.
  *
  * ```ts
  * const driver = await TopologyTestDriver.create(topology);
@@ -34,9 +56,16 @@ export interface TestDriverOptions extends Partial<StreamsConfigInput> {
   readonly logger?: Logger;
 }
 
+type RawRecord = { readonly key: Buffer | null; readonly value: Buffer | null; readonly timestamp: number; readonly headers?: LogHeaders };
+
 export class TopologyTestDriver {
   private readonly outputs = new Map<string, ProducedRecord[]>();
   private readonly offsets = new Map<string, number>();
+  /** Tasks reading each input topic (full names): a record produced to one of these topics is re-fed. */
+  private readonly readers = new Map<string, StreamTask[]>();
+  private readonly internalPrefix: string;
+  /** Depth of `pipeTogether` calls: pipes inside only buffer. */
+  private holding = 0;
   private wallClock: number;
 
   private constructor(
@@ -48,6 +77,10 @@ export class TopologyTestDriver {
     wallClockStart: number,
   ) {
     this.wallClock = wallClockStart;
+    for (const task of tasks) {
+      for (const topic of task.inputTopics()) this.readers.set(topic, [...(this.readers.get(topic) ?? []), task]);
+    }
+    this.internalPrefix = internalTopicName(config.applicationId, '');
   }
 
   static async create(topology: Topology, options: TestDriverOptions = {}): Promise<TopologyTestDriver> {
@@ -93,37 +126,60 @@ export class TopologyTestDriver {
     return this.outputs.get(deadLetterTopicName(this.config.applicationId)) ?? [];
   }
 
-  /** Processes serialized records on `topic` synchronously (serdes' `prepareBatch` is not run: use `pipeRawBatch` for that). */
-  pipeRaw(topic: string, records: readonly { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: LogHeaders }[]): void {
-    const consumed = this.toConsumed(topic, records);
-    this.process(topic, consumed);
+  /** Processes serialized records on `topic` as one batch (serdes' `prepareBatch` is not run: use `pipeRawBatch` for that). */
+  pipeRaw(topic: string, records: readonly RawRecord[]): void {
+    this.enqueue(topic, this.toConsumed(topic, records));
+    if (this.holding === 0) this.drain();
   }
 
   /** Like `pipeRaw`, but runs the source serdes' batch preparation first (schema-registry serdes). */
-  async pipeRawBatch(topic: string, records: readonly { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: LogHeaders }[]): Promise<void> {
+  async pipeRawBatch(topic: string, records: readonly RawRecord[]): Promise<void> {
     const consumed = this.toConsumed(topic, records);
-    await this.taskFor(topic).prepareBatch(consumed);
-    this.process(topic, consumed);
+    for (const task of this.readersOf(topic)) await task.prepareBatch(consumed);
+    this.enqueue(topic, consumed);
+    if (this.holding === 0) this.drain();
+  }
+
+  /**
+   * Runs the (synchronous) pipes of `pipe` as one fetch: their records are buffered and processed
+   * when it returns, each task taking them in timestamp order across its input topics. Any other
+   * driver call inside (advancing time, endOfInput, commit) processes what is buffered so far.
+   *
+   * ```ts
+   * driver.pipeTogether(() => {
+   *   clicks.pipeRecords([{ key: 'u', value: click, timestamp: 2_000 }]);
+   *   views.pipeInput('u', view, 1_000); // processed before the click
+   * });
+   * ```
+   */
+  pipeTogether(pipe: () => void): void {
+    this.holding++;
+    try {
+      pipe();
+    } finally {
+      this.holding--;
+    }
+    if (this.holding === 0) this.drain();
   }
 
   /** Advances wall-clock time and runs the wall-clock punctuators that became due. */
   advanceWallClockTime(ms: number): void {
     this.wallClock += ms;
     for (const task of this.tasks) task.punctuateWallClock(this.wallClock);
-    this.routeOutputs();
+    this.drain();
   }
 
   /** Moves every task's stream time to `timestamp` (if later) and runs stream-time punctuators. */
   advanceStreamTime(timestamp: number): void {
     for (const task of this.tasks) task.advanceStreamTime(timestamp);
-    this.routeOutputs();
+    this.drain();
   }
 
   /** Declares the input finished: pending windows are emitted, upstream sub-topologies first. */
   endOfInput(): void {
     for (const task of this.tasks) {
       task.endOfInput();
-      this.routeOutputs();
+      this.drain();
     }
   }
 
@@ -132,11 +188,11 @@ export class TopologyTestDriver {
     const changelog: ProducedRecord[] = [];
     for (const task of this.tasks) {
       const unit = await task.prepareCommit();
-      for (const r of unit.records) {
-        if (r.topic.endsWith('-changelog')) changelog.push(r);
-        else this.deliver(r);
-      }
+      const outputs: ProducedRecord[] = [];
+      for (const r of unit.records) (r.topic.endsWith('-changelog') ? changelog : outputs).push(r);
+      this.route(outputs);
       task.commitSucceeded();
+      this.drain();
     }
     return changelog;
   }
@@ -172,38 +228,66 @@ export class TopologyTestDriver {
     throw new Error(`no store named '${name}' in this topology`);
   }
 
-  private toConsumed(topic: string, records: readonly { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: LogHeaders }[]): ConsumedRecord[] {
+  private toConsumed(topic: string, records: readonly RawRecord[]): ConsumedRecord[] {
     let offset = this.offsets.get(topic) ?? 0;
     const consumed = records.map((r) => ({ topic, partition: 0, offset: offset++, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers ?? {} }));
     this.offsets.set(topic, offset);
     return consumed;
   }
 
-  private taskFor(topic: string): StreamTask {
-    const task = this.tasks.find((t) => t.inputTopics().includes(topic));
-    if (!task) throw new Error(`topic '${topic}' is not a source of this topology (sources: ${this.tasks.flatMap((t) => t.inputTopics()).join(', ')})`);
-    return task;
+  private readersOf(topic: string): StreamTask[] {
+    const readers = this.readers.get(topic);
+    if (!readers) throw new Error(`topic '${topic}' is not a source of this topology (sources: ${[...this.readers.keys()].join(', ')})`);
+    return readers;
   }
 
-  private process(topic: string, records: ConsumedRecord[]): void {
-    this.taskFor(topic).process(records);
-    this.routeOutputs();
+  /** Buffers records in the PartitionGroup of each task reading `topic`; the high watermark is the batch's end, so no task waits for more. */
+  private enqueue(topic: string, records: ConsumedRecord[]): void {
+    const readers = this.readersOf(topic);
+    if (records.length === 0) return;
+    const highWatermark = records[records.length - 1].offset + 1;
+    for (const task of readers) task.addBatch({ topic, partition: 0, records, highWatermark });
   }
 
-  /** Moves produced records to their output lists, feeding repartition topics back in. */
-  private routeOutputs(): void {
-    for (const task of this.tasks) {
-      for (const record of task.drainOutputs()) this.deliver(record);
+  /**
+   * Runs the tasks in sub-topology order, each on everything it has buffered, and routes what they
+   * produced (re-fed topics into the readers' buffers), until no task has anything buffered.
+   */
+  private drain(): void {
+    for (;;) {
+      let progressed = false;
+      for (const task of this.tasks) {
+        if (task.processBuffered(this.wallClock) > 0) progressed = true;
+        const outputs = task.drainOutputs();
+        if (outputs.length > 0) progressed = true;
+        this.route(outputs);
+      }
+      const buffered = this.tasks.reduce((n, t) => n + t.bufferedRecords(), 0);
+      if (buffered === 0) return;
+      // processBuffered only stops early to wait for a partition known to hold more, which the driver never declares.
+      if (!progressed) throw new Error(`test driver: ${buffered} records buffered but no task can process them`);
     }
   }
 
-  private deliver(record: ProducedRecord): void {
-    const internalPrefix = internalTopicName(this.config.applicationId, '');
-    if (record.topic.startsWith(internalPrefix) && record.topic.endsWith('-repartition')) {
-      this.process(record.topic, this.toConsumed(record.topic, [record]));
-      return;
+  /**
+   * Produced records go to their topics' output lists and, for topics the topology reads, back in
+   * as one batch per topic (repartition records only back in).
+   */
+  private route(records: readonly ProducedRecord[]): void {
+    let refed: Map<string, ProducedRecord[]> | undefined;
+    for (const record of records) {
+      const { topic } = record;
+      if (this.readers.has(topic)) {
+        refed ??= new Map();
+        const batch = refed.get(topic);
+        if (batch) batch.push(record);
+        else refed.set(topic, [record]);
+      }
+      if (topic.startsWith(this.internalPrefix) && topic.endsWith('-repartition')) continue;
+      let output = this.outputs.get(topic);
+      if (!output) this.outputs.set(topic, (output = []));
+      output.push(record);
     }
-    if (!this.outputs.has(record.topic)) this.outputs.set(record.topic, []);
-    this.outputs.get(record.topic)!.push(record);
+    if (refed) for (const [topic, batch] of refed) this.enqueue(topic, this.toConsumed(topic, batch));
   }
 }

@@ -33,17 +33,12 @@ export async function runFlagshipSeed(seed: number, events: number): Promise<{ s
     const input = driver.createInputTopic(T.events, stringSerde, jsonSerde<WideEvent>());
     const knownIn = driver.createInputTopic(T.knownEvents, stringSerde, jsonSerde<KnownEvent>());
     const deployments = driver.createInputTopic(T.deployments, stringSerde, jsonSerde<Deployment>());
-    const knownOut = driver.createOutputTopic(T.knownEvents, stringSerde, jsonSerde<KnownEvent>());
     const alerts = driver.createOutputTopic(T.alerts, stringSerde, jsonSerde<Alert>());
-    // known-events is a source and a sink (alerting's incidents): the driver does not loop it, so this does.
-    const loop = (): void => {
-      for (const k of knownOut.readValuesToList()) knownIn.pipeInput(k.id, k, k.start);
-    };
+    // known-events is a source and a sink (alerting's incidents): the driver feeds it back to the baselines.
     let batch: { key: string; value: WideEvent; timestamp: number }[] = [];
     const flush = (): void => {
       input.pipeRecords(batch);
       batch = [];
-      loop();
     };
     for (const r of generator.timeline()) {
       if (r.type === 'event') {
@@ -57,7 +52,6 @@ export async function runFlagshipSeed(seed: number, events: number): Promise<{ s
     }
     flush();
     driver.endOfInput();
-    loop();
     return { score: scoreAlerts(alerts.readValuesToList(), generator.groundTruth, WINDOW_MS), seconds: (Date.now() - started) / 1000, lateForecasts: driver.metric('late-forecasts') };
   } finally {
     await driver.close();

@@ -19,12 +19,13 @@ test('the alerting stage reads forecasts, events, deployments and known events, 
   const predictions = builder.stream<string, WindowObservation>('baseline-predictions', { keySerde: stringSerde, valueSerde: jsonSerde<WindowObservation>() });
   const events = builder.stream<string, WideEvent>('events', { keySerde: stringSerde, valueSerde: jsonSerde<WideEvent>() });
   const deployments = builder.stream<string, Deployment>('deployments', { keySerde: stringSerde, valueSerde: jsonSerde<Deployment>() });
-  const knownEvents = builder.stream<string, KnownEvent>('known-events-in', { keySerde: stringSerde, valueSerde: jsonSerde<KnownEvent>() });
-  addAlerting(builder, { predictions, events, deployments, knownEvents }, { windowMs: W, graceMs: 1, config: { warmupMs: 0 }, persistent: false, topics: { knownEvents: 'known-events-out' } });
+  // Incidents go to the known-events topic the stage also reads, as in the flagship: the driver feeds them back.
+  const knownEvents = builder.stream<string, KnownEvent>('known-events', { keySerde: stringSerde, valueSerde: jsonSerde<KnownEvent>() });
+  addAlerting(builder, { predictions, events, deployments, knownEvents }, { windowMs: W, graceMs: 1, config: { warmupMs: 0 }, persistent: false });
   const driver = await TopologyTestDriver.create(builder.build());
   const forecasts = driver.createInputTopic('baseline-predictions', stringSerde, jsonSerde<WindowObservation>());
   const alertsOut = driver.createOutputTopic('alerts', stringSerde, jsonSerde<Alert>());
-  const incidentsOut = driver.createOutputTopic('known-events-out', stringSerde, jsonSerde<KnownEvent>());
+  const incidentsOut = driver.createOutputTopic('known-events', stringSerde, jsonSerde<KnownEvent>());
   [4, 4, 0, 0].forEach((d, i) => {
     const start = T0 + i * W;
     forecasts.pipeInput('api/p99_latency', { service: 'api', metric: 'p99_latency', window_start: start, window_end: start + W, actual: d ? 110 + 10 * d : 100, expected: 100, lower: 90, upper: 110, suppressed: false }, start + W);
