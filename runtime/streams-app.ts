@@ -17,6 +17,8 @@ import { resolveStreamsConfig, internalTopicName, deadLetterTopicName, type Stre
 import { TaskManager } from './task-manager';
 import { initSerdes } from './init-serdes';
 import type { StreamTask } from './stream-task';
+import { GlobalStateManager } from './global-state-manager';
+import { GlobalStreamThread } from './global-stream-thread';
 
 export type StreamsAppState = 'created' | 'running' | 'closing' | 'closed' | 'failed';
 
@@ -29,6 +31,8 @@ export class StreamsApp {
   readonly config: StreamsConfig;
   private readonly logger: Logger;
   private readonly tasks: TaskManager;
+  /** Global tables of this replica, when the topology has any. */
+  private readonly globalThread: GlobalStreamThread | undefined;
   private consumer: GroupConsumer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -43,7 +47,14 @@ export class StreamsApp {
   ) {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
-    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now);
+    const globals = topology.graph.globalStores.size === 0 ? undefined : new GlobalStateManager({
+      graph: topology.graph,
+      dlqTopic: deadLetterTopicName(this.config.applicationId),
+      deserializationErrorPolicy: this.config.deserializationErrorPolicy,
+      logger: this.logger.child({ thread: 'global' }),
+    });
+    this.globalThread = globals && new GlobalStreamThread(log, this.config, globals, this.logger.child({ thread: 'global' }), (error) => this.fail(error));
+    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now, globals);
   }
 
   get state(): StreamsAppState {
@@ -72,6 +83,8 @@ export class StreamsApp {
     if (this.currentState !== 'created') throw new WeirError('INVALID_CONFIG', `cannot start a StreamsApp in state ${this.currentState}`);
     await this.ensureTopics();
     await initSerdes(this.topology);
+    // Global tables are caught up before any task exists: the first record processed sees them.
+    await this.globalThread?.start();
     const topics = this.topology.subTopologies.flatMap((s) => this.tasks.sourceTopicsOf(s));
     this.consumer = this.log.groupConsumer({
       groupId: this.config.applicationId,
@@ -131,6 +144,7 @@ export class StreamsApp {
           }
         }
       }
+      if (this.globalThread && !(await this.globalThread.caughtUp())) return false;
       return this.tasks.activeTasks().every((t) => !t.needsCommit());
     } finally {
       await reader.close();
@@ -154,6 +168,7 @@ export class StreamsApp {
     await this.consumer?.stop();
     await this.running;
     await this.tasks.closeAll(true);
+    await this.globalThread?.stop();
     this.currentState = this.failure ? 'failed' : 'closed';
     this.logger.log('info', 'closed', { state: this.currentState });
   }

@@ -11,6 +11,7 @@ import { internalTopicName, type StreamsConfig } from './streams-config';
 import { SerialExecutor } from './serial-executor';
 import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
+import type { GlobalStateManager } from './global-state-manager';
 import { withRetry } from './retry';
 import { isWeirError } from '../errors/weir-error';
 
@@ -40,6 +41,7 @@ export class TaskManager {
     private readonly log: LogClient,
     private readonly logger: Logger,
     private readonly clock: () => number,
+    private readonly globalStores?: GlobalStateManager,
   ) {}
 
   /** Full source topic names of a sub-topology. */
@@ -157,7 +159,7 @@ export class TaskManager {
     } finally {
       await reader.close();
     }
-    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock });
+    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, globalStores: this.globalStores });
     task.initialize();
     await this.initializeInputs(task, topics, partition);
     const managed: ManagedTask = { task, stateManager, executor: new SerialExecutor(), commitLog, ownsCommitLog: exactlyOnce, lastCommit: this.clock(), paused: false, pausedTopics: new Set(), migrated: false };
