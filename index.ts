@@ -7,10 +7,11 @@
 export { WeirError, isWeirError, ERROR_CODES, type ErrorCode, type ErrorContext } from './errors/weir-error';
 
 // Topology DSL
-export { StreamsBuilder, type SourceOptions, type TableOptions } from './topology/streams-builder';
+export { StreamsBuilder, type SourceOptions, type TableOptions, type GlobalTableOptions } from './topology/streams-builder';
 export { Topology } from './topology/topology';
 export { KStream, type StreamSerdes } from './topology/kstream';
 export { KTable } from './topology/ktable';
+export { GlobalKTable } from './topology/global-ktable';
 export { KGroupedStream, TimeWindowedKStream } from './topology/kgrouped-stream';
 export { tumbling, hopping, type TimeWindows, type WindowOptions } from './topology/windows';
 export { describeTopology } from './topology/describe-topology';
@@ -45,6 +46,7 @@ export { Stores, type StoreOptions, type WindowStoreOptions } from './state/stor
 export type { KeyValueStore, ReadOnlyKeyValueStore } from './state/key-value-store';
 export type { WindowStore, ReadOnlyWindowStore, Windowed, WindowedEntry } from './state/window-store';
 export type { StateStore, StoreSupplier } from './state/state-store';
+export type { GlobalKeyValueStore, VersionedRecord } from './state/versioned-key-value-store';
 
 // Serdes
 export type { Serde } from './serdes/serde';

@@ -4,7 +4,7 @@
  *
  *   events ─┬─ 1m rollup per (service, operation) ─┬─> rollups-1m
  *           │                                      ├─ merge 1m -> 5m ─┬─> rollups-5m
- *           │                                      │                  └─ baselines (+ deployments, known-events)
+ *           │                                      │                  └─ baselines per service (global tables: deployments, known-events)
  *           │                                      │                       ├─> baseline-predictions ──┐
  *           │                                      │                       ├─> baselines (registry)   │
  *           │                                      │                       └─> drift-reports          │
@@ -125,7 +125,12 @@ export interface ObservabilityTopologyOptions {
   /** Grace of the 1-minute windows (event-time reordering across producers). Default 10 s. */
   readonly rollupGraceMs?: number;
   /** Baselines, registry and drift (window, stabilization, thresholds). */
-  readonly baselines?: Omit<LearnBaselinesOptions, 'name' | 'persistent'>;
+  readonly baselines?: Omit<LearnBaselinesOptions, 'name' | 'persistent' | 'globalTables'>;
+  /**
+   * Baselines per service, spread over every partition, with the deployments and known events as
+   * GlobalKTables (default true); false runs them in one task on one key, the tables on its input.
+   */
+  readonly partitionedBaselines?: boolean;
   /** Raw-event sampling; `false` forwards no raw events. Default budget 1000 events/s per (service, status class). */
   readonly sampling?: AdaptiveSamplerOptions | false;
   /** Grace after midnight for the daily cardinality. Default 10 minutes. */
@@ -223,24 +228,40 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
   }
   if (options.analytics === false) return builder.build();
 
-  // Baselines: one task sees every service's 5-minute rollups and the deployment and known-event tables.
+  // The deployments and known events reach the alerting stage as streams, and the baselines as
+  // GlobalKTables (or, with `partitionedBaselines: false`, on the baselines' one key).
   const deployments = builder.stream<string, Deployment>(topics.deployments, { keySerde: stringSerde, valueSerde: serdes.deployment });
   const knownEvents = builder.stream<string, KnownEvent>(topics.knownEvents, { keySerde: stringSerde, valueSerde: serdes.knownEvent });
-  const baselineKey = 'baselines';
-  // Each input reaches the baselines task through its own repartition topic (all keyed alike, so
-  // co-partitioned); merging before the repartition would put the 1-partition table topics in the
-  // events' sub-topology.
   const inputSerdes = { keySerde: stringSerde, valueSerde: jsonSerde<BaselineInput>() };
-  const toInput = <V>(stream: KStream<string, V>, name: string, wrap: (value: V) => BaselineInput) =>
-    repartitionIfRequired(stream.pipe(map((_k, value: V) => ({ key: baselineKey, value: wrap(value) }), { name })), name, inputSerdes);
-  const routed = toInput(rollups5m, 'baseline-input-rollups', (rollup): BaselineInput => ({ kind: 'rollup', rollup })).pipe(
-    merge(toInput(deployments, 'baseline-input-deployments', (deployment): BaselineInput => ({ kind: 'deployment', deployment })), { name: 'baseline-input-merge-deployments' }),
-    merge(toInput(knownEvents, 'baseline-input-known-events', (event): BaselineInput => ({ kind: 'known-event', event })), { name: 'baseline-input-merge-known-events' }),
-  );
+  const partitioned = options.partitionedBaselines ?? true;
+  let routed: KStream<string, BaselineInput>;
+  let globalTables: LearnBaselinesOptions['globalTables'];
+  if (partitioned) {
+    // Per-service baselines: the 5-minute rollups repartitioned by service spread the baselines over
+    // every partition; each task reads the deployments (keyed by service) and known events (keyed by
+    // id; one may name several services, or none for all) from global tables, which alerting's
+    // incidents also update through the known-events topic.
+    globalTables = { deployments: 'baselines-deployments', knownEvents: 'baselines-known-events-table' };
+    builder.globalTable<string, Deployment>(topics.deployments, { keySerde: stringSerde, valueSerde: serdes.deployment, storeName: globalTables.deployments });
+    builder.globalTable<string, KnownEvent>(topics.knownEvents, { keySerde: stringSerde, valueSerde: serdes.knownEvent, storeName: globalTables.knownEvents });
+    const byService = rollups5m.pipe(map((_k, rollup: Rollup) => ({ key: rollup.service, value: { kind: 'rollup', rollup } as BaselineInput }), { name: 'baseline-input-rollups' }));
+    routed = repartitionIfRequired(byService, 'baseline-input-rollups', inputSerdes);
+  } else {
+    // One task sees every service's 5-minute rollups and the deployment and known-event streams.
+    // Each input reaches it through its own repartition topic (all keyed alike, so co-partitioned);
+    // merging before the repartition would put the 1-partition table topics in the events' sub-topology.
+    const baselineKey = 'baselines';
+    const toInput = <V>(stream: KStream<string, V>, name: string, wrap: (value: V) => BaselineInput) =>
+      repartitionIfRequired(stream.pipe(map((_k, value: V) => ({ key: baselineKey, value: wrap(value) }), { name })), name, inputSerdes);
+    routed = toInput(rollups5m, 'baseline-input-rollups', (rollup): BaselineInput => ({ kind: 'rollup', rollup })).pipe(
+      merge(toInput(deployments, 'baseline-input-deployments', (deployment): BaselineInput => ({ kind: 'deployment', deployment })), { name: 'baseline-input-merge-deployments' }),
+      merge(toInput(knownEvents, 'baseline-input-known-events', (event): BaselineInput => ({ kind: 'known-event', event })), { name: 'baseline-input-merge-known-events' }),
+    );
+  }
   // With alerting, a window is learned once its incident (if any) has had time to come back from the
   // alerts task, so an incident's first windows do not open the band it is judged against.
   const manager = { learnDelayWindows: options.alerting === false ? 0 : LEARN_DELAY_WINDOWS, ...options.baselines?.manager };
-  const outputs = routed.pipe(learnBaselines({ name: 'baselines', persistent, ...options.baselines, manager }));
+  const outputs = routed.pipe(learnBaselines({ name: 'baselines', persistent, ...options.baselines, manager, globalTables }));
   const split = outputs.pipe(
     branch<string, BaselineOutput, 'drift'>({ prediction: (_k, o) => o.kind === 'prediction', model: (_k, o) => o.kind === 'model' }, { name: 'baseline-outputs', defaultBranch: 'drift' }),
   );
@@ -277,8 +298,9 @@ export function buildObservabilityTopology(options: ObservabilityTopologyOptions
         knownEvents,
       },
       {
-        // The baselines task emits the forecasts of every service for a window at once, windows in
-        // order: on the forecasts' clock a window is complete when the next one's forecasts arrive.
+        // Each baselines task emits the forecasts of its services for a window at once, windows in
+        // order: on the forecasts' clock a window is complete when every task's forecasts of a later
+        // window have arrived (the slowest task's clock, see AlertsProcessorOptions.forecastSkewMs).
         // (On the task's stream time, the sampled events, which run ahead, would close it too early.)
         clock: 'forecasts',
         graceMs: 0,

@@ -1,6 +1,8 @@
 import { WeirError } from '../errors/weir-error';
 import type { KStream } from '../topology/kstream';
 import type { KTable } from '../topology/ktable';
+import { GlobalKTable } from '../topology/global-ktable';
+import { GlobalTableJoinProcessor } from './global-table-join';
 import type { Counter, Processor, ProcessorContext } from '../topology/processor';
 import type { StreamRecord } from '../topology/record';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store';
@@ -14,17 +16,59 @@ export interface JoinOptions {
  * key; records whose key is absent from the table are dropped. The stream and the table's topic
  * must be co-partitioned (checked by the runtime).
  *
+ * With a GlobalKTable (Kafka Streams' `KStream#join(GlobalKTable, KeyValueMapper, ValueJoiner)`)
+ * the table key comes from `keyMapper(key, value)`, no co-partitioning is needed, and the table is
+ * read as of the stream record's timestamp; the result keeps the stream's key.
+ *
  * ```ts
  * events.pipe(join(deploymentsByService, (event, deployment) => ({ ...event, deployment })))
+ * events.pipe(join(globalDeployments, (_key, event) => event.service, (event, deployment) => ({ ...event, version: deployment.version })))
  * ```
  */
-export function join<K, V, VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options: JoinOptions = {}) {
-  return (stream: KStream<K, V>): KStream<K, VR> => joinWith(stream, table, joiner, false, options);
+export function join<K, V, VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options?: JoinOptions): (stream: KStream<K, V>) => KStream<K, VR>;
+export function join<K, V, GK, VT, VR>(
+  table: GlobalKTable<GK, VT>,
+  keyMapper: (key: K, value: V) => GK | null | undefined,
+  joiner: (value: V, tableValue: VT, key: K) => VR,
+  options?: JoinOptions,
+): (stream: KStream<K, V>) => KStream<K, VR>;
+export function join(table: KTable<unknown, unknown> | GlobalKTable<unknown, unknown>, ...rest: unknown[]) {
+  return dispatch(table, rest, false);
 }
 
-/** Stream-table left join: like `join`, but a record without a table value is joined with `undefined`. */
-export function leftJoin<K, V, VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR, options: JoinOptions = {}) {
-  return (stream: KStream<K, V>): KStream<K, VR> => joinWith(stream, table, joiner as (v: V, t: VT, k: K) => VR, true, options);
+/** Stream-table left join: like `join`, but a record without a table value is joined with `undefined` (with a GlobalKTable too). */
+export function leftJoin<K, V, VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR, options?: JoinOptions): (stream: KStream<K, V>) => KStream<K, VR>;
+export function leftJoin<K, V, GK, VT, VR>(
+  table: GlobalKTable<GK, VT>,
+  keyMapper: (key: K, value: V) => GK | null | undefined,
+  joiner: (value: V, tableValue: VT | undefined, key: K) => VR,
+  options?: JoinOptions,
+): (stream: KStream<K, V>) => KStream<K, VR>;
+export function leftJoin(table: KTable<unknown, unknown> | GlobalKTable<unknown, unknown>, ...rest: unknown[]) {
+  return dispatch(table, rest, true);
+}
+
+type Joiner = (v: unknown, t: unknown, k: unknown) => unknown;
+
+function dispatch(table: KTable<unknown, unknown> | GlobalKTable<unknown, unknown>, rest: unknown[], left: boolean) {
+  if (table instanceof GlobalKTable) {
+    const [keyMapper, joiner, options = {}] = rest as [(k: unknown, v: unknown) => unknown, Joiner, JoinOptions?];
+    return (stream: KStream<unknown, unknown>) => joinGlobal(stream, table, keyMapper, joiner, left, options);
+  }
+  const [joiner, options = {}] = rest as [Joiner, JoinOptions?];
+  return (stream: KStream<unknown, unknown>) => joinWith(stream, table, joiner, left, options);
+}
+
+function joinGlobal(stream: KStream<unknown, unknown>, table: GlobalKTable<unknown, unknown>, keyMapper: (k: unknown, v: unknown) => unknown, joiner: Joiner, left: boolean, options: JoinOptions): KStream<unknown, unknown> {
+  const store = table.store;
+  return stream.addProcessor({
+    operator: left ? 'leftJoin' : 'join',
+    name: options.name,
+    stores: [store],
+    serdes: { keySerde: stream.serdes.keySerde },
+    detail: `global table ${store}, as of the record's timestamp`,
+    supplier: () => new GlobalTableJoinProcessor(store, keyMapper, joiner, left),
+  });
 }
 
 function joinWith<K, V, VT, VR>(stream: KStream<K, V>, table: KTable<K, VT>, joiner: (v: V, t: VT, k: K) => VR, left: boolean, options: JoinOptions): KStream<K, VR> {

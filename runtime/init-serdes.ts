@@ -11,6 +11,10 @@ export async function initSerdes(topology: Topology): Promise<void> {
       serdes.add(node.valueSerde);
     }
   }
+  for (const store of topology.graph.globalStores.values()) {
+    serdes.add(store.keySerde);
+    serdes.add(store.valueSerde);
+  }
   for (const serde of serdes) {
     if (!serde.init) continue;
     try {

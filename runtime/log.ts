@@ -136,6 +136,27 @@ export interface PartitionReader {
   close(): Promise<void>;
 }
 
+/** A batch read by a TopicReader: records of one partition, and where the reader stands after it. */
+export interface TopicReaderBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** May be empty when only transaction markers or aborted records were passed. */
+  readonly records: readonly ConsumedRecord[];
+  /** Offset after everything read so far on this partition (records and markers). */
+  readonly nextOffset: number;
+}
+
+/**
+ * Reads every partition of some topics from given offsets on, continuously, outside the
+ * application's consumer group and without committing: global tables. The reader waits for
+ * `onBatch` before it delivers the next batch of the partition.
+ */
+export interface TopicReader {
+  /** Delivers batches until `stop()`; rejects if reading fails. */
+  run(start: readonly TopicPartitionOffset[], onBatch: (batch: TopicReaderBatch) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Entry point of a log implementation: the embedded log or Kafka. */
 export interface LogClient {
   /** `embedded` or `kafka`, for log lines and describe(). */
@@ -145,5 +166,6 @@ export interface LogClient {
   commitLog(options: { guarantee: ProcessingGuarantee; transactionalId?: string; clientId: string; groupConsumer?: GroupConsumer }): Promise<CommitLog>;
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;
   partitionReader(options: { readCommitted: boolean }): PartitionReader;
+  topicReader(options: { readCommitted: boolean; clientId: string }): TopicReader;
   close(): Promise<void>;
 }

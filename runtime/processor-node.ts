@@ -7,6 +7,7 @@ import { WeirError } from '../errors/weir-error';
 import type { Cancellable, CommitParticipant, Processor, ProcessorContext, PunctuationType } from '../topology/processor';
 import type { RecordOrigin, StreamRecord } from '../topology/record';
 import type { StateStore } from '../state/state-store';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store';
 import type { LogLevel } from './logger';
 import type { NodeMetrics } from './metrics/node-metrics';
 
@@ -17,7 +18,9 @@ export interface TaskServices {
   streamTime(): number;
   wallClockTime(): number;
   origin(): RecordOrigin | undefined;
-  store(name: string, processor: string): StateStore;
+  store(name: string, processor: string): StateStore | ReadOnlyKeyValueStore<unknown, unknown>;
+  /** Global stores are readable by every processor, connected or not (as in Kafka Streams). */
+  hasGlobalStore(name: string): boolean;
   schedule(intervalMs: number, type: PunctuationType, callback: (timestamp: number) => void): Cancellable;
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
   registerCommitParticipant(participant: CommitParticipant): void;
@@ -89,11 +92,11 @@ export class ProcessorRuntimeNode implements RuntimeNode, ProcessorContext<unkno
   origin(): RecordOrigin | undefined {
     return this.task.origin();
   }
-  getStateStore<S extends StateStore>(name: string): S {
-    if (!this.allowedStores.has(name)) {
+  getStateStore<S extends StateStore | ReadOnlyKeyValueStore<any, any>>(name: string): S {
+    if (!this.allowedStores.has(name) && !this.task.hasGlobalStore(name)) {
       throw new WeirError('STORE_NOT_FOUND', `processor '${this.name}' is not connected to store '${name}'`, { store: name, task: this.task.taskId });
     }
-    return this.task.store(name, this.name) as S;
+    return this.task.store(name, this.name) as unknown as S;
   }
   schedule(intervalMs: number, type: PunctuationType, callback: (timestamp: number) => void): Cancellable {
     return this.task.schedule(intervalMs, type, callback);

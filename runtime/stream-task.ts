@@ -21,6 +21,8 @@ import { RecordCollector } from './record-collector';
 import { SinkRuntimeNode } from './sink-node';
 import { SourceRuntimeNode } from './source-node';
 import type { TaskStateManager } from './task-state-manager';
+import type { GlobalStateManager } from './global-state-manager';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store';
 import { TaskMetrics } from './task-metrics';
 import { TimestampGuard } from './timestamp-guard';
 import { taskFailure } from './exception-handlers';
@@ -38,6 +40,8 @@ export interface StreamTaskOptions {
   readonly metrics?: TaskMetrics;
   /** `max.message.bytes` of the topics the task writes to, where the log has limits (LogAdmin.maxMessageBytes). */
   readonly maxMessageBytes?: ReadonlyMap<string, number>;
+  /** The replica's global tables, readable by this task's processors. */
+  readonly globalStores?: GlobalStateManager;
 }
 
 export class StreamTask implements TaskServices {
@@ -59,6 +63,9 @@ export class StreamTask implements TaskServices {
   private currentOrigin: RecordOrigin | undefined;
   private currentStreamTime = -Infinity;
   private latencySample = 0;
+  /** Event time of the record being processed (global tables are read as of it); undefined between records. */
+  private recordTime: number | undefined;
+  private readonly globalViews = new Map<string, ReadOnlyKeyValueStore<unknown, unknown>>();
   private uncommitted = false;
   private readonly logger: Logger;
   private readonly dlqTopic: string;
@@ -168,11 +175,13 @@ export class StreamTask implements TaskServices {
         this.currentStreamTime = record.timestamp;
         this.timestamps.advanced();
       }
+        this.recordTime = record.timestamp;
       try {
         source.forward(record);
       } catch (error) {
         this.handleProcessingError(consumed, error);
       }
+      this.recordTime = undefined;
       this.metrics.processed++;
     }
     this.consumedOffsets.set(consumed.topic, consumed.offset + 1);
@@ -195,7 +204,10 @@ export class StreamTask implements TaskServices {
 
   /** Bounded input ended: processors emit what is pending, upstream first. */
   endOfInput(): void {
+    // The input has ended: global tables are read whole.
+    this.recordTime = Infinity;
     for (const p of this.processors) p.endOfInput();
+    this.recordTime = undefined;
     this.uncommitted = true;
   }
 
@@ -257,8 +269,15 @@ export class StreamTask implements TaskServices {
   origin(): RecordOrigin | undefined {
     return this.currentOrigin;
   }
-  store(name: string, processor: string): StateStore {
-    const store = this.options.stateManager.store(name);
+  /** Global tables are read as of the record being processed, or stream time inside punctuators. */
+  readTime(): number {
+    return this.recordTime ?? this.currentStreamTime;
+  }
+  hasGlobalStore(name: string): boolean {
+    return this.options.globalStores?.has(name) ?? false;
+  }
+  store(name: string, processor: string): StateStore | ReadOnlyKeyValueStore<unknown, unknown> {
+    const store = this.options.stateManager.store(name) ?? this.globalView(name);
     if (!store) throw new WeirError('STORE_NOT_FOUND', `store '${name}' is not open in this task`, { store: name, task: this.taskId, processor });
     return store;
   }
@@ -277,6 +296,14 @@ export class StreamTask implements TaskServices {
   }
 
   // ---- internals ----
+
+  private globalView(name: string): ReadOnlyKeyValueStore<unknown, unknown> | undefined {
+    const globals = this.options.globalStores;
+    if (!globals?.has(name)) return undefined;
+    let view = this.globalViews.get(name);
+    if (!view) this.globalViews.set(name, (view = globals.view(name, () => this.readTime())));
+    return view;
+  }
 
   private sourceFor(topic: string): SourceRuntimeNode {
     const source = this.sources.get(topic);

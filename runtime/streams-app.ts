@@ -20,6 +20,8 @@ import type { StreamTask } from './stream-task';
 import { ReplicaServer } from './http/replica-server';
 import { StreamsMetrics, type MetricsSource } from './metrics/streams-metrics';
 import { mountReplicaEndpoints, type HealthSource } from './metrics/replica-endpoints';
+import { GlobalStateManager } from './global-state-manager';
+import { GlobalStreamThread } from './global-stream-thread';
 
 export type StreamsAppState = 'created' | 'running' | 'closing' | 'closed' | 'failed';
 
@@ -37,6 +39,8 @@ export class StreamsApp {
   readonly config: StreamsConfig;
   private readonly logger: Logger;
   private readonly tasks: TaskManager;
+  /** Global tables of this replica, when the topology has any. */
+  private readonly globalThread: GlobalStreamThread | undefined;
   private consumer: GroupConsumer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -58,7 +62,14 @@ export class StreamsApp {
   ) {
     this.config = resolveStreamsConfig(config);
     this.logger = (options.logger ?? createLogger({ level: this.config.logLevel })).child({ app: this.config.applicationId });
-    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now, this.giveUp.signal);
+    const globals = topology.graph.globalStores.size === 0 ? undefined : new GlobalStateManager({
+      graph: topology.graph,
+      dlqTopic: deadLetterTopicName(this.config.applicationId),
+      deserializationErrorPolicy: this.config.deserializationErrorPolicy,
+      logger: this.logger.child({ thread: 'global' }),
+    });
+    this.globalThread = globals && new GlobalStreamThread(log, this.config, globals, this.logger.child({ thread: 'global' }), (error) => this.fail(error));
+    this.tasks = new TaskManager(topology, this.config, log, this.logger, options.clock ?? Date.now, this.giveUp.signal, globals);
     // A task that failed for good (a commit the broker refuses) fails the instance; `weir run` then closes it.
     this.tasks.onFatal = (error) => this.fail(error);
     const clientId = options.clientId ?? `${this.config.applicationId}-${process.pid}`;
@@ -118,6 +129,8 @@ export class StreamsApp {
     if (this.config.metricsPort !== undefined) await this.startHttp(this.config.metricsPort);
     await this.ensureTopics();
     await initSerdes(this.topology);
+    // Global tables are caught up before any task exists: the first record processed sees them.
+    await this.globalThread?.start();
     const topics = this.topology.subTopologies.flatMap((s) => this.tasks.sourceTopicsOf(s));
     this.consumer = this.log.groupConsumer({
       groupId: this.config.applicationId,
@@ -179,6 +192,7 @@ export class StreamsApp {
           }
         }
       }
+      if (this.globalThread && !(await this.globalThread.caughtUp())) return false;
       return this.tasks.activeTasks().every((t) => !t.needsCommit());
     } finally {
       await reader.close();
@@ -215,6 +229,7 @@ export class StreamsApp {
       await this.consumer?.stop();
       await this.running;
       await this.tasks.closeAll(true);
+      await this.globalThread?.stop();
     } finally {
       clearTimeout(timer);
       this.currentState = this.failure ? 'failed' : 'closed';

@@ -21,6 +21,7 @@ import { deadLetterTopicName, internalTopicName, type StreamsConfig } from './st
 import { SerialExecutor } from './serial-executor';
 import { StreamTask } from './stream-task';
 import { TaskStateManager } from './task-state-manager';
+import type { GlobalStateManager } from './global-state-manager';
 import { withRetry } from './retry';
 import { isWeirError } from '../errors/weir-error';
 import { TaskMetrics } from './task-metrics';
@@ -66,6 +67,7 @@ export class TaskManager {
     private readonly clock: () => number,
     /** Aborted when a shutdown stops waiting: commits and sends in flight or retrying are given up. */
     private readonly shutdown?: AbortSignal,
+    private readonly globalStores?: GlobalStateManager,
   ) {}
 
   /** Topics a sub-topology's tasks write records to through the collector: its sinks and the dead-letter topic. */
@@ -248,7 +250,7 @@ export class TaskManager {
     }
     // What the broker accepts per topic, so that a record it would refuse goes to the dead-letter topic instead of blocking every commit.
     const maxMessageBytes = await this.log.admin().maxMessageBytes(this.producedTopicsOf(sub));
-    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, metrics, maxMessageBytes });
+    const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition, stateManager, logger, clock: this.clock, metrics, maxMessageBytes, globalStores: this.globalStores });
     metrics.offsetResets.increment(opened.offsetResets);
     metrics.recordsSkippedByOffsetReset.increment(opened.skippedByReset);
     task.initialize();

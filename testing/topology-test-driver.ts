@@ -19,6 +19,9 @@
  *   flagship's alerting reads five repartition topics) sees what one pipe caused in event-time
  *   order, as the runtime's task does once those batches are fetched. Re-fed records of a
  *   non-internal topic also stay in its output list; repartition records do not.
+ * - A global table's topic (`builder.globalTable`), piped or written by the topology, updates the
+ *   global store at once, before anything buffered is processed; tasks read it as of their record's
+ *   timestamp, as under the runtime. A topic both global and a stream source feeds both.
  * - `pipeTogether(() => { ... })` makes the pipes inside one fetch: nothing is processed until it
  *   returns, then a task reading several of the piped topics takes them in timestamp order (a
  *   restart that finds all its inputs already in the log; Kafka Streams' driver has no such call).
@@ -43,12 +46,14 @@ import type { Serde } from '../serdes/serde';
 import type { Topology } from '../topology/topology';
 import type { KeyValueStore } from '../state/key-value-store';
 import type { WindowStore } from '../state/window-store';
+import type { GlobalKeyValueStore } from '../state/versioned-key-value-store';
 import type { ConsumedRecord, LogHeaders, ProducedRecord } from '../runtime/log';
 import { createLogger, type Logger } from '../runtime/logger';
 import { resolveStreamsConfig, internalTopicName, deadLetterTopicName, type StreamsConfig, type StreamsConfigInput } from '../runtime/streams-config';
 import { StreamTask } from '../runtime/stream-task';
 import { TaskStateManager } from '../runtime/task-state-manager';
 import { initSerdes } from '../runtime/init-serdes';
+import { GlobalStateManager } from '../runtime/global-state-manager';
 import { TestInputTopic, TestOutputTopic } from './test-topics';
 
 export interface TestDriverOptions extends Partial<StreamsConfigInput> {
@@ -65,6 +70,8 @@ export class TopologyTestDriver {
   /** Tasks reading each input topic (full names): a record produced to one of these topics is re-fed. */
   private readonly readers = new Map<string, StreamTask[]>();
   private readonly internalPrefix: string;
+  /** Topics of global tables: what is piped or produced to them updates the global stores at once. */
+  private readonly globalTopics: ReadonlySet<string>;
   /** Depth of `pipeTogether` calls: pipes inside only buffer. */
   private holding = 0;
   private wallClock: number;
@@ -76,12 +83,14 @@ export class TopologyTestDriver {
     private readonly stateManagers: TaskStateManager[],
     private readonly ownedStateDir: string | undefined,
     wallClockStart: number,
+    private readonly globals: GlobalStateManager,
   ) {
     this.wallClock = wallClockStart;
     for (const task of tasks) {
       for (const topic of task.inputTopics()) this.readers.set(topic, [...(this.readers.get(topic) ?? []), task]);
     }
     this.internalPrefix = internalTopicName(config.applicationId, '');
+    this.globalTopics = new Set(globals.topics());
   }
 
   static async create(topology: Topology, options: TestDriverOptions = {}): Promise<TopologyTestDriver> {
@@ -93,6 +102,7 @@ export class TopologyTestDriver {
     const tasks: StreamTask[] = [];
     const managers: TaskStateManager[] = [];
     let driver: TopologyTestDriver | undefined;
+    const globals = new GlobalStateManager({ graph: topology.graph, dlqTopic: deadLetterTopicName(config.applicationId), deserializationErrorPolicy: config.deserializationErrorPolicy, logger });
     for (const sub of topology.subTopologies) {
       const taskId = `${sub.id}_0`;
       const stateManager = new TaskStateManager({
@@ -104,12 +114,12 @@ export class TopologyTestDriver {
         logger,
       });
       await stateManager.open();
-      const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition: 0, stateManager, logger, clock: () => driver?.wallClock ?? clock });
+      const task = new StreamTask({ config, graph: topology.graph, subTopology: sub, partition: 0, stateManager, logger, clock: () => driver?.wallClock ?? clock, globalStores: globals });
       task.initialize();
       tasks.push(task);
       managers.push(stateManager);
     }
-    driver = new TopologyTestDriver(topology, config, tasks, managers, ownedStateDir, clock);
+    driver = new TopologyTestDriver(topology, config, tasks, managers, ownedStateDir, clock, globals);
     return driver;
   }
 
@@ -129,7 +139,9 @@ export class TopologyTestDriver {
 
   /** Processes serialized records on `topic` as one batch (serdes' `prepareBatch` is not run: use `pipeRawBatch` for that). */
   pipeRaw(topic: string, records: readonly RawRecord[]): void {
-    this.enqueue(topic, this.toConsumed(topic, records));
+    const consumed = this.toConsumed(topic, records);
+    this.applyGlobal(topic, consumed);
+    this.enqueue(topic, consumed);
     if (this.holding === 0) this.drain();
   }
 
@@ -137,6 +149,8 @@ export class TopologyTestDriver {
   async pipeRawBatch(topic: string, records: readonly RawRecord[]): Promise<void> {
     const consumed = this.toConsumed(topic, records);
     for (const task of this.readersOf(topic)) await task.prepareBatch(consumed);
+    if (this.globalTopics.has(topic)) await this.globals.prepareBatch(topic, consumed);
+    this.applyGlobal(topic, consumed);
     this.enqueue(topic, consumed);
     if (this.holding === 0) this.drain();
   }
@@ -221,6 +235,12 @@ export class TopologyTestDriver {
     if (this.ownedStateDir) await rm(this.ownedStateDir, { recursive: true, force: true });
   }
 
+  /** A global table's store as a test reads it: as of `asOf` (default: every update piped so far). */
+  getGlobalStore<K, V>(name: string, asOf = Infinity): GlobalKeyValueStore<K, V> {
+    if (!this.globals.has(name)) throw new Error(`no global store named '${name}' in this topology`);
+    return this.globals.view(name, () => asOf) as GlobalKeyValueStore<K, V>;
+  }
+
   private storeNamed(name: string) {
     for (const manager of this.stateManagers) {
       const store = manager.store(name);
@@ -238,8 +258,17 @@ export class TopologyTestDriver {
 
   private readersOf(topic: string): StreamTask[] {
     const readers = this.readers.get(topic);
-    if (!readers) throw new WeirError('TOPIC_NOT_FOUND', `not a source of this topology (sources: ${[...this.readers.keys()].join(', ')})`, { topic });
-    return readers;
+    if (readers) return readers;
+    if (this.globalTopics.has(topic)) return [];
+    throw new WeirError('TOPIC_NOT_FOUND', `not a source of this topology (sources: ${[...this.readers.keys(), ...this.globalTopics].join(', ')})`, { topic });
+  }
+
+  /** Updates the global stores fed by `topic`; their undecodable records go to the dead-letter list. */
+  private applyGlobal(topic: string, records: readonly ConsumedRecord[]): void {
+    if (!this.globalTopics.has(topic) || records.length === 0) return;
+    this.globals.apply(records);
+    const deadLetters = this.globals.drainDeadLetters();
+    if (deadLetters.length > 0) this.route(deadLetters);
   }
 
   /** Buffers records in the PartitionGroup of each task reading `topic`; the high watermark is the batch's end, so no task waits for more. */
@@ -278,7 +307,7 @@ export class TopologyTestDriver {
     let refed: Map<string, ProducedRecord[]> | undefined;
     for (const record of records) {
       const { topic } = record;
-      if (this.readers.has(topic)) {
+      if (this.readers.has(topic) || this.globalTopics.has(topic)) {
         refed ??= new Map();
         const batch = refed.get(topic);
         if (batch) batch.push(record);
@@ -289,6 +318,11 @@ export class TopologyTestDriver {
       if (!output) this.outputs.set(topic, (output = []));
       output.push(record);
     }
-    if (refed) for (const [topic, batch] of refed) this.enqueue(topic, this.toConsumed(topic, batch));
+    if (!refed) return;
+    for (const [topic, batch] of refed) {
+      const consumed = this.toConsumed(topic, batch);
+      this.applyGlobal(topic, consumed);
+      if (this.readers.has(topic)) this.enqueue(topic, consumed);
+    }
   }
 }

@@ -8,6 +8,13 @@ export function describeTopology(topology: Topology): string {
     lines.push(`   Sub-topology: ${sub.id}`);
     for (const node of sub.nodes) lines.push(...describeNode(node));
   }
+  const globals = [...topology.graph.globalStores.values()];
+  if (globals.length) {
+    lines.push('Global stores (every replica reads all partitions of the topic; no tasks):');
+    for (const g of globals) {
+      lines.push(`   ${g.name}: topic ${g.topic}, key: ${g.keySerde.name}, value: ${g.valueSerde.name}, versioned in memory, history ${g.historyRetentionMs}ms, read as of the record's timestamp`);
+    }
+  }
   const stores = [...topology.graph.stores.values()];
   if (stores.length) {
     lines.push('Stores:');

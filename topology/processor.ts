@@ -1,5 +1,6 @@
 import type { RecordOrigin, StreamRecord } from './record';
 import type { StateStore } from '../state/state-store';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store';
 
 export type PunctuationType = 'stream-time' | 'wall-clock';
 
@@ -64,7 +65,8 @@ export interface ProcessorContext<KOut, VOut> {
   origin(): RecordOrigin | undefined;
   /** Sends a record to every child processor, or to the named child only. */
   forward(record: StreamRecord<KOut, VOut>, childName?: string): void;
-  getStateStore<S extends StateStore>(name: string): S;
+  /** A store of this processor's task, or a global store (a ReadOnlyKeyValueStore read as of the record being processed). */
+  getStateStore<S extends StateStore | ReadOnlyKeyValueStore<any, any>>(name: string): S;
   /** Runs `callback` every `intervalMs` of stream time or wall-clock time. */
   schedule(intervalMs: number, type: PunctuationType, callback: (timestamp: number) => void): Cancellable;
   readonly metrics: ProcessorMetrics;

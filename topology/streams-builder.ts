@@ -1,6 +1,8 @@
 import { TopologyGraph, type TimestampExtractor } from './topology-graph';
 import { KStream } from './kstream';
 import { KTable } from './ktable';
+import { GlobalKTable } from './global-ktable';
+import { WeirError } from '../errors/weir-error';
 import { Topology } from './topology';
 import type { Serde } from '../serdes/serde';
 import type { StreamRecord } from './record';
@@ -21,6 +23,18 @@ export interface TableOptions<K, V> extends SourceOptions<K, V> {
   /** Store holding the latest value per key; it must be a key-value store supplier. */
   readonly store: StoreSupplier<KeyValueStore<K, V>>;
 }
+
+export interface GlobalTableOptions<K, V> extends Omit<SourceOptions<K, V>, 'name'> {
+  /** Name of the global store (what processors pass to `getStateStore`); default `<topic>-global`. */
+  readonly storeName?: string;
+  /**
+   * How long before a key's latest version its older versions stay readable (reads as of an earlier
+   * time). Default one day.
+   */
+  readonly historyRetentionMs?: number;
+}
+
+const DAY = 86_400_000;
 
 const recordTimestamp: TimestampExtractor<unknown, unknown> = (_k, _v, ts) => ts;
 
@@ -59,6 +73,42 @@ export class StreamsBuilder {
     });
     this.graph.connect(name, materializer);
     return new KTable<K, V>(this.graph, materializer, store.name, { keySerde: options.keySerde, valueSerde: options.valueSerde });
+  }
+
+  /**
+   * A GlobalKTable of `topic` (Kafka Streams' `globalTable`): every replica reads all partitions of
+   * the topic into an in-memory versioned store, restores it from the beginning before its tasks
+   * start, and applies new records as they arrive. No task owns it and it has no changelog: the
+   * topic (compacted, usually) is its changelog.
+   *
+   * When updates become visible: each update is a version stamped with its record's event time
+   * (the timestamp extractor), and a processor reads the table as of the record it is processing
+   * (`join` as of the stream record's timestamp; `getStateStore` reads as of the current record,
+   * stream time in punctuators). A record at time t sees every update with timestamp <= t that the
+   * replica has read, and none after t, even when the table was restored or read further ahead
+   * (a replay after a restart sees what it saw the first time, within `historyRetentionMs`). An
+   * update the replica has not read yet is not visible: the global reader applies records as they
+   * arrive, without holding the tasks (as Kafka Streams' global thread); it is caught up at start.
+   *
+   * ```ts
+   * const deployments = builder.globalTable('deployments', { keySerde: stringSerde, valueSerde: jsonSerde<Deployment>() });
+   * events.pipe(join(deployments, (_key, e) => e.service, (e, d) => ({ ...e, version: d.version })));
+   * ```
+   */
+  globalTable<K, V>(topic: string, options: GlobalTableOptions<K, V>): GlobalKTable<K, V> {
+    const name = options.storeName ?? `${topic}-global`;
+    const historyRetentionMs = options.historyRetentionMs ?? DAY;
+    if (!(historyRetentionMs >= 0)) throw new WeirError('INVALID_CONFIG', 'historyRetentionMs must be a number of ms >= 0', { store: name, option: 'historyRetentionMs', value: historyRetentionMs });
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new WeirError('INVALID_CONFIG', 'store name must use only letters, digits, ".", "_" and "-"', { store: name, option: 'storeName' });
+    this.graph.addGlobalStore({
+      name,
+      topic,
+      keySerde: options.keySerde as Serde<unknown>,
+      valueSerde: options.valueSerde as Serde<unknown>,
+      timestampExtractor: (options.timestampExtractor ?? recordTimestamp) as TimestampExtractor<unknown, unknown>,
+      historyRetentionMs,
+    });
+    return new GlobalKTable<K, V>(this.graph, name, topic, { keySerde: options.keySerde, valueSerde: options.valueSerde });
   }
 
   private addSource<K, V>(name: string, topic: string, options: SourceOptions<K, V>, materializedAs?: string): string {

@@ -49,6 +49,22 @@ export interface SinkNode {
 
 export type TopologyNode = SourceNode | ProcessorNode | SinkNode;
 
+/**
+ * A global table's store (Kafka Streams' global store): fed from every partition of `topic` on
+ * every replica, outside the tasks and the consumer group; processors of any sub-topology read it.
+ */
+export interface GlobalStoreNode {
+  /** The store's name, as processors ask for it. */
+  readonly name: string;
+  readonly topic: string;
+  readonly keySerde: Serde<unknown>;
+  readonly valueSerde: Serde<unknown>;
+  /** Each update's version timestamp. */
+  readonly timestampExtractor: TimestampExtractor<unknown, unknown>;
+  /** How long before a key's latest version older versions stay readable. */
+  readonly historyRetentionMs: number;
+}
+
 export interface InternalTopic {
   /** Name without the application id prefix: `<name>-repartition` or `<store>-changelog`. */
   readonly name: string;
@@ -70,6 +86,8 @@ export interface SubTopology {
 export class TopologyGraph {
   readonly nodes = new Map<string, TopologyNode>();
   readonly stores = new Map<string, StoreSupplier>();
+  /** Global stores by name; they belong to no sub-topology and have no changelog (their topic is one). */
+  readonly globalStores = new Map<string, GlobalStoreNode>();
   private readonly nameCounters = new Map<string, number>();
 
   add<N extends TopologyNode>(node: N): N {
@@ -90,6 +108,11 @@ export class TopologyGraph {
     const existing = this.stores.get(store.name);
     if (existing && existing !== store) throw new WeirError('INVALID_TOPOLOGY', `duplicate store name '${store.name}'`, { store: store.name });
     this.stores.set(store.name, store);
+  }
+
+  addGlobalStore(store: GlobalStoreNode): void {
+    if (this.globalStores.has(store.name) || this.stores.has(store.name)) throw new Error(`duplicate store name '${store.name}'`);
+    this.globalStores.set(store.name, store);
   }
 
   /**

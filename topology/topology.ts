@@ -16,6 +16,11 @@ export class Topology {
     this.internalTopics = collectInternalTopics(graph);
   }
 
+  /** Topics of the global stores, each read whole by every replica. */
+  globalTopics(): string[] {
+    return [...new Set([...this.graph.globalStores.values()].map((g) => g.topic))];
+  }
+
   /** Every source topic as the user named it (internal topics without the application id). */
   sourceTopics(): string[] {
     return this.subTopologies.flatMap((s) => s.sourceTopics);
@@ -35,7 +40,7 @@ export class Topology {
       }
       if (node.kind === 'processor') {
         for (const store of node.stores) {
-          if (!this.graph.stores.has(store)) {
+          if (!this.graph.stores.has(store) && !this.graph.globalStores.has(store)) {
             throw new WeirError('INVALID_TOPOLOGY', `processor '${node.name}' uses unknown store '${store}'`, { store });
           }
         }
@@ -62,6 +67,8 @@ function splitIntoSubTopologies(graph: TopologyGraph): SubTopology[] {
     for (const child of node.children) union(node.name, child);
     const stores = node.kind === 'processor' ? node.stores : node.kind === 'source' && node.materializedAs ? [node.materializedAs] : [];
     for (const store of stores) {
+      // Global stores are shared by every task: reading one does not tie sub-topologies together.
+      if (graph.globalStores.has(store)) continue;
       const owner = storeOwner.get(store);
       if (owner) union(owner, node.name);
       else storeOwner.set(store, node.name);
@@ -77,7 +84,7 @@ function splitIntoSubTopologies(graph: TopologyGraph): SubTopology[] {
     const sources = nodes.filter((n): n is SourceNode => n.kind === 'source');
     const stores = new Set<string>();
     for (const n of nodes) {
-      if (n.kind === 'processor') n.stores.forEach((s) => stores.add(s));
+      if (n.kind === 'processor') n.stores.forEach((s) => { if (!graph.globalStores.has(s)) stores.add(s); });
       if (n.kind === 'source' && n.materializedAs) stores.add(n.materializedAs);
     }
     return { id, nodes, sources, stores: [...stores], sourceTopics: [...new Set(sources.map((s) => s.topic))] };

@@ -14,6 +14,7 @@ import { AlertQualityTracker } from './alert-quality-tracker';
 import type { AlertInput, AlertOutput } from './alert-input';
 import type { Alert } from '../../schemas/alert';
 import type { KeyValueStore } from '../../state/key-value-store';
+import { BASELINES_TASK_HEADER } from '../baseline/baselines-processor';
 
 export interface AlertsProcessorOptions extends AlertEngineOptions {
   /** How long after a window's end its forecasts are still awaited. */
@@ -25,6 +26,17 @@ export interface AlertsProcessorOptions extends AlertEngineOptions {
    * clock a window closes only once a later window's forecasts have arrived, whatever the events do.
    */
   readonly clock?: 'stream-time' | 'forecasts';
+  /**
+   * On the forecasts' clock, with forecasts from several baselines tasks (per-service baselines,
+   * told apart by their `weir.baselines.task` header): each task's forecasts move that task's clock,
+   * and windows close on the slowest one, so a window waits for every task's forecasts of it; a
+   * task more than this far behind the fastest (stalled, or its services quiet) stops holding the
+   * others. Tasks are known from their first forecast, so for the first `forecastSkewMs` of
+   * forecasts windows close only that far behind the fastest task, whose forecasts could otherwise
+   * close windows before a slower task has sent any (alerting is warming up then anyway). Default
+   * three windows (the baselines' grace). One task: its clock, as before, after those first windows.
+   */
+  readonly forecastSkewMs?: number;
   /** Key-value store of thresholds (`service/metric` -> threshold); none keeps them in memory only. */
   readonly thresholdStore?: string;
 }
@@ -37,6 +49,9 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
   private pending: number[] = [];
   private closedUntil = Number.NEGATIVE_INFINITY;
   private forecastTime = Number.NEGATIVE_INFINITY;
+  /** Latest forecast timestamp per baselines task. */
+  private readonly sourceClocks = new Map<string, number>();
+  private firstForecast = Number.NaN;
 
   constructor(private readonly options: AlertsProcessorOptions) {
     this.engine = new AlertEngine(options);
@@ -96,11 +111,28 @@ export class AlertsProcessor implements Processor<string, AlertInput, string, Al
           this.pending.sort((a, b) => a - b);
         }
         this.engine.observeWindow(p);
-        if (record.timestamp > this.forecastTime) this.forecastTime = record.timestamp;
+        this.advanceForecastClock(record.headers[BASELINES_TASK_HEADER], record.timestamp);
         break;
       }
     }
     this.closeDue(this.options.clock === 'forecasts' ? this.forecastTime : this.context.streamTime());
+  }
+
+  /** The forecasts' clock: the slowest baselines task's latest forecast, at most `forecastSkewMs` behind the fastest. */
+  private advanceForecastClock(header: Buffer | string | undefined, timestamp: number): void {
+    const source = header === undefined ? '' : header.toString();
+    if (!(timestamp <= (this.sourceClocks.get(source) ?? Number.NEGATIVE_INFINITY))) this.sourceClocks.set(source, timestamp);
+    let slowest = Number.POSITIVE_INFINITY;
+    let fastest = Number.NEGATIVE_INFINITY;
+    for (const t of this.sourceClocks.values()) {
+      if (t < slowest) slowest = t;
+      if (t > fastest) fastest = t;
+    }
+    const skew = this.options.forecastSkewMs ?? 3 * this.options.windowMs;
+    if (Number.isNaN(this.firstForecast)) this.firstForecast = timestamp;
+    const everyTaskKnown = fastest - this.firstForecast >= skew;
+    const clock = everyTaskKnown ? Math.max(slowest, fastest - skew) : fastest - skew;
+    if (clock > this.forecastTime) this.forecastTime = clock;
   }
 
   /** Bounded input ended: every pending window is correlated and every hour's quality emitted. */

@@ -1,5 +1,5 @@
 /**
- * The baselines of every (service, metric) in one task. Rollups of all operations of a service are
+ * The baselines of the services of one task (every service when the input is on one key). Rollups of all operations of a service are
  * merged per baseline window (counts add, t-digests merge), and when the window closes (this
  * processor's stream time, from rollup timestamps only, passes its end plus grace) each service's
  * p99 and p50 latency, error rate and request rate go through its BaselineManager (the error-rate
@@ -16,6 +16,9 @@ import type { Rollup } from '../../schemas/rollup';
 import { BaselineManager, type BaselineManagerOptions, type BaselineManagerState } from './baseline-manager';
 import type { BaselineInput, BaselineOutput } from './baseline-input';
 import { KnownEventsView, MapKnownEventsSource } from './known-events-view';
+import { GlobalKnownEventsSource } from './global-known-events-source';
+import type { GlobalKeyValueStore } from '../../state/versioned-key-value-store';
+import type { RecordHeaders } from '../../topology/record';
 
 /** p50 latency is the alert engine's latency signal: steadier than p99 on windows of a few hundred spans. */
 export const BASELINE_METRICS = ['p99_latency', 'p50_latency', 'error_rate', 'request_rate'] as const;
@@ -26,7 +29,17 @@ export interface BaselinesProcessorConfig {
   readonly stabilizationMs: number;
   readonly manager: BaselineManagerOptions;
   readonly stores: { readonly models: string; readonly context: string; readonly windows: string };
+  /**
+   * Global stores of the deployments (keyed by service) and known events (keyed by id): when set,
+   * the learning gates read them and the input carries rollups only, so the processor can run in
+   * every task, each with its own services; otherwise they arrive on the input and are kept in the
+   * context store.
+   */
+  readonly globalTables?: { readonly deployments: string; readonly knownEvents: string };
 }
+
+/** Header naming the baselines task that made a forecast: alerting waits for every task's forecasts of a window. */
+export const BASELINES_TASK_HEADER = 'weir.baselines.task';
 
 /** A service's traffic in one baseline window, merged from its operations' rollups. */
 export interface ServiceWindow {
@@ -45,7 +58,8 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
   private knownEventsLate!: Counter;
   private late!: Counter;
   private models!: KeyValueStore<string, BaselineManagerState>;
-  private contextStore!: KeyValueStore<string, ContextEntry>;
+  private contextStore: KeyValueStore<string, ContextEntry> | undefined;
+  private headers: RecordHeaders = {};
   private windowStore!: KeyValueStore<string, ServiceWindow>;
   private readonly managers = new Map<string, BaselineManager>();
   /** Deployments and known events, mirrored in the context store for restarts. */
@@ -62,12 +76,22 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
     this.knownEventsLate = context.metrics.counter('known-events-late', { description: 'deployments and known events that arrived after windows they concern were closed' });
     this.late = context.metrics.counter('late-records-dropped', { droppedRecords: true, description: 'rollups for a baseline window already closed' });
     this.models = context.getStateStore(this.config.stores.models);
-    this.contextStore = context.getStateStore(this.config.stores.context);
     this.windowStore = context.getStateStore(this.config.stores.windows);
-    this.view = new KnownEventsView(this.tables, this.config.stabilizationMs);
-    for (const [, entry] of this.contextStore.all()) {
-      if ('deployment' in entry) this.tables.addDeployment(entry.deployment);
-      else this.tables.knownEvents.set(entry.event.id, entry.event);
+    this.headers = { [BASELINES_TASK_HEADER]: context.taskId };
+    const globals = this.config.globalTables;
+    if (globals) {
+      const source = new GlobalKnownEventsSource(
+        context.getStateStore<GlobalKeyValueStore<string, Deployment>>(globals.deployments),
+        context.getStateStore<GlobalKeyValueStore<string, KnownEvent>>(globals.knownEvents),
+      );
+      this.view = new KnownEventsView(source, this.config.stabilizationMs);
+    } else {
+      const contextStore = (this.contextStore = context.getStateStore<KeyValueStore<string, ContextEntry>>(this.config.stores.context));
+      this.view = new KnownEventsView(this.tables, this.config.stabilizationMs);
+      for (const [, entry] of contextStore.all()) {
+        if ('deployment' in entry) this.tables.addDeployment(entry.deployment);
+        else this.tables.knownEvents.set(entry.event.id, entry.event);
+      }
     }
     for (const [, w] of this.windowStore.all()) this.windowsAt(w.start).set(w.service, w);
   }
@@ -88,13 +112,13 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
     }
     if (input.kind === 'deployment') {
       const d = input.deployment;
-      for (const id of this.tables.addDeployment(d)) this.contextStore.delete(`deployment/${d.service}/${id}`);
-      this.contextStore.put(`deployment/${d.service}/${d.id}`, { deployment: d });
+      for (const id of this.tables.addDeployment(d)) this.contextStore?.delete(`deployment/${d.service}/${id}`);
+      this.contextStore?.put(`deployment/${d.service}/${d.id}`, { deployment: d });
       return;
     }
     if (input.kind === 'known-event') {
       this.tables.knownEvents.set(input.event.id, input.event);
-      this.contextStore.put(`event/${input.event.id}`, { event: input.event });
+      this.contextStore?.put(`event/${input.event.id}`, { event: input.event });
       return;
     }
     this.addRollup(input.rollup, record.timestamp);
@@ -180,6 +204,6 @@ export class BaselinesProcessor implements Processor<string, BaselineInput, stri
   }
 
   private emit(key: string, value: BaselineOutput, timestamp: number): void {
-    this.context.forward({ key, value, timestamp, headers: {} });
+    this.context.forward({ key, value, timestamp, headers: this.headers });
   }
 }

@@ -23,6 +23,12 @@ export interface LearnBaselinesOptions {
   readonly stabilizationMs?: number;
   readonly manager?: BaselineManagerOptions;
   readonly persistent?: boolean;
+  /**
+   * Global stores (GlobalKTables) of the deployments, keyed by service, and the known events, keyed
+   * by id. With them the input needs only the rollups, keyed by service, and the baselines run in
+   * every task; without, deployments and known events come on the input and it must be on one key.
+   */
+  readonly globalTables?: { readonly deployments: string; readonly knownEvents: string };
 }
 
 interface StoredServiceWindow {
@@ -59,9 +65,10 @@ export function learnBaselines(options: LearnBaselinesOptions) {
   return (input: KStream<string, BaselineInput>): KStream<string, BaselineOutput> => {
     const stores = { models: `${options.name}-models`, context: `${options.name}-known-events`, windows: `${options.name}-service-windows` };
     const persistent = options.persistent;
+    const globals = options.globalTables;
     const suppliers = [
       Stores.keyValue<string, BaselineManagerState>(stores.models, { keySerde: stringSerde, valueSerde: jsonSerde<BaselineManagerState>(), persistent }),
-      Stores.keyValue<string, ContextEntry>(stores.context, { keySerde: stringSerde, valueSerde: jsonSerde<ContextEntry>(), persistent }),
+      ...(globals ? [] : [Stores.keyValue<string, ContextEntry>(stores.context, { keySerde: stringSerde, valueSerde: jsonSerde<ContextEntry>(), persistent })]),
       Stores.keyValue<string, ServiceWindow>(stores.windows, { keySerde: stringSerde, valueSerde: serviceWindowSerde, persistent }),
     ];
     for (const s of suppliers) input.graph.addStore(s);
@@ -69,8 +76,8 @@ export function learnBaselines(options: LearnBaselinesOptions) {
     return input.addProcessor<string, BaselineOutput>({
       operator: 'learnBaselines',
       name: options.name,
-      stores: suppliers.map((s) => s.name),
-      detail: `window ${windowMs}ms, ${BASELINE_METRICS.join('/')}, registry + drift`,
+      stores: [...suppliers.map((s) => s.name), ...(globals ? [globals.deployments, globals.knownEvents] : [])],
+      detail: `window ${windowMs}ms, ${BASELINE_METRICS.join('/')}, registry + drift${globals ? ', per service (deployments and known events from global tables)' : ''}`,
       supplier: () =>
         new BaselinesProcessor({
           windowMs,
@@ -78,6 +85,7 @@ export function learnBaselines(options: LearnBaselinesOptions) {
           stabilizationMs: options.stabilizationMs ?? 30 * 60_000,
           manager: options.manager ?? {},
           stores,
+          globalTables: globals,
         }),
     });
   };

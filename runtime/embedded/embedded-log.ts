@@ -24,6 +24,7 @@ import type {
   PartitionReader,
   ProcessingGuarantee,
   TopicPartition,
+  TopicReader,
 } from '../log';
 import type { PartitionAssignorName } from './assignor';
 import { EmbeddedAdmin } from './embedded-admin';
@@ -31,6 +32,7 @@ import { EmbeddedCluster, type RebalanceProtocol } from './embedded-cluster';
 import { EmbeddedCommitLog } from './embedded-commit-log';
 import { EmbeddedGroupConsumer } from './embedded-group-consumer';
 import { EmbeddedPartitionReader } from './embedded-partition-reader';
+import { EmbeddedTopicReader } from './embedded-topic-reader';
 
 export interface EmbeddedLogOptions {
   /** Partition assignor of consumer groups (default `range`, which co-partitions topics). */
@@ -54,6 +56,7 @@ export class EmbeddedLog implements LogClient {
   private readonly cluster: EmbeddedCluster;
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly commitLogs = new Set<CommitLog>();
+  private readonly topicReaders = new Set<EmbeddedTopicReader>();
   private crashed = false;
   private readonly alignEventTimeMs: number | undefined;
   private static connections = 0;
@@ -80,6 +83,7 @@ export class EmbeddedLog implements LogClient {
   crash(): void {
     this.crashed = true;
     for (const consumer of this.consumers) consumer.crash();
+    for (const reader of this.topicReaders) void reader.stop();
   }
 
   get isCrashed(): boolean {
@@ -118,6 +122,14 @@ export class EmbeddedLog implements LogClient {
     return new EmbeddedPartitionReader(this.cluster);
   }
 
+  /** Commits are atomic here, so both isolation levels read the same records. */
+  topicReader(_options: { readCommitted: boolean; clientId: string }): TopicReader {
+    this.checkAlive();
+    const reader = new EmbeddedTopicReader(this.cluster);
+    this.topicReaders.add(reader);
+    return reader;
+  }
+
   /** Resolves once the group has no rebalance pending or running. */
   async whenStable(groupId: string): Promise<void> {
     await this.cluster.existingGroup(groupId)?.whenStable();
@@ -148,6 +160,8 @@ export class EmbeddedLog implements LogClient {
   /** Stops this process's consumers gracefully (revoking their partitions) and closes its commit logs. */
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
+    await Promise.all([...this.topicReaders].map((r) => r.stop()));
+    this.topicReaders.clear();
     await Promise.all([...this.commitLogs].map((c) => c.close()));
     this.commitLogs.clear();
   }

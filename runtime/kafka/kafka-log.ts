@@ -9,7 +9,7 @@
  */
 import { Kafka } from 'kafkajs';
 import { WeirError } from '../../errors/weir-error';
-import type { CommitLog, GroupConsumer, GroupConsumerOptions, LogAdmin, LogClient, PartitionReader, ProcessingGuarantee } from '../log';
+import type { CommitLog, GroupConsumer, GroupConsumerOptions, LogAdmin, LogClient, PartitionReader, ProcessingGuarantee, TopicReader } from '../log';
 import { createLogger, type Logger } from '../logger';
 import type { PartitionAssignorName } from '../embedded/assignor';
 import { installAbortedTransactionsFix } from './aborted-transactions';
@@ -19,6 +19,7 @@ import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { KAFKAJS_LOG_LEVEL, kafkajsLogCreator } from './kafka-logging';
 import { KafkaPartitionReader } from './kafka-partition-reader';
 import { TopicLimits } from './topic-limits';
+import { KafkaTopicReader } from './kafka-topic-reader';
 
 export interface KafkaLogOptions {
   /** `host:port` of one or more brokers. */
@@ -54,6 +55,7 @@ export class KafkaLog implements LogClient {
   private readonly commitLogs = new Set<CommitLog>();
   private readonly readers = new Set<PartitionReader>();
   private readonly topicLimits: TopicLimits;
+  private readonly topicReaders = new Set<TopicReader>();
 
   constructor(private readonly options: KafkaLogOptions) {
     if (options.brokers.length === 0) throw new WeirError('INVALID_CONFIG', 'at least one Kafka broker is needed', { option: 'brokers' });
@@ -131,7 +133,20 @@ export class KafkaLog implements LogClient {
     return reader;
   }
 
+  topicReader(options: { readCommitted: boolean; clientId: string }): TopicReader {
+    const reader = new KafkaTopicReader(
+      this.kafka,
+      this.rawAdmin,
+      { readCommitted: options.readCommitted, clientId: options.clientId, maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576 },
+      this.logger.child({ reader: 'global' }),
+    );
+    this.topicReaders.add(reader);
+    this.connectAdmin().catch(() => {});
+    return reader;
+  }
+
   async close(): Promise<void> {
+    await Promise.all([...this.topicReaders].map((r) => r.stop()));
     await Promise.all([...this.consumers].map((c) => c.stop().catch((error) => this.logger.log('warn', 'consumer stop failed', { error }))));
     await Promise.all([...this.commitLogs].map((c) => c.close()));
     await Promise.all([...this.readers].map((r) => r.close()));

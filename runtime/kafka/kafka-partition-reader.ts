@@ -7,12 +7,17 @@
  * Progress is tracked with kafkajs' batch events as well as with records, because the last
  * offsets of a transactional partition are commit markers that no record carries.
  */
-import type { Consumer, Kafka } from 'kafkajs';
-import type { ConsumedRecord, PartitionReader, TopicPartition } from '../log';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { ConsumedRecord, LogHeaders, PartitionReader, TopicPartition } from '../log';
 import type { Logger } from '../logger';
 import type { KafkaAdmin } from './kafka-admin';
 
 let readers = 0;
+
+/** kafkajs headers (possibly repeated, possibly strings) as weir's: the last value of each, as bytes. */
+export function kafkaHeaders(headers: IHeaders | undefined): LogHeaders {
+  return Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.from(Array.isArray(v) ? v[v.length - 1] : v)]])));
+}
 
 export class KafkaPartitionReader implements PartitionReader {
   private readonly consumers = new Set<Consumer>();
@@ -74,7 +79,7 @@ export class KafkaPartitionReader implements PartitionReader {
               key: m.key ?? null,
               value: m.value ?? null,
               timestamp: Number(m.timestamp),
-              headers: Object.fromEntries(Object.entries(m.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.from(Array.isArray(v) ? v[v.length - 1] : v)]]))),
+              headers: kafkaHeaders(m.headers),
             }))
             .filter((r) => r.offset >= start && r.offset < end);
           if (records.length > 0) queue.push(records);

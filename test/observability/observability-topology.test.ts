@@ -200,3 +200,26 @@ test('analytics: false builds the rollups only', async () => {
   const topology = buildObservabilityTopology({ analytics: false, persistent: false });
   assert.deepEqual(topology.sourceTopics(), [T.events]);
 });
+
+test('describe(): the baselines run per service (rollups repartitioned by service, no constant-key input), the deployments and known events as global stores', () => {
+  const description = buildObservabilityTopology({ persistent: false }).describe();
+  assert.match(description, /baselines-deployments: topic deployments, key: string, value: json, versioned in memory/);
+  assert.match(description, /baselines-known-events-table: topic known-events, key: string, value: json, versioned in memory/);
+  assert.match(description, /Processor: baselines \(learnBaselines: [^;]*per service \(deployments and known events from global tables\); stores: \[baselines-models, baselines-service-windows, baselines-deployments, baselines-known-events-table\]\)/);
+  assert.match(description, /<application\.id>-baseline-input-rollups-repartition/);
+  assert.doesNotMatch(description, /baseline-input-(deployments|known-events)/);
+  const oneTask = buildObservabilityTopology({ persistent: false, partitionedBaselines: false }).describe();
+  assert.match(oneTask, /<application\.id>-baseline-input-known-events-repartition/);
+  assert.doesNotMatch(oneTask, /Global stores/);
+});
+
+test('the baselines input is keyed by service: 5-minute rollups of two services reach the repartition topic under their service', async () => {
+  const builder = buildObservabilityTopology({ persistent: false, alerting: false, sampling: false });
+  const mapNode = builder.graph.nodes.get('baseline-input-rollups');
+  assert.ok(mapNode && mapNode.kind === 'processor');
+  const forwarded: { key: unknown }[] = [];
+  const processor = mapNode.supplier();
+  processor.init?.({ forward: (r: { key: unknown }) => forwarded.push(r) } as never);
+  for (const service of ['checkout', 'search']) processor.process({ key: `${service}|GET /x`, value: { service, operation: 'GET /x' } as never, timestamp: 1, headers: {} });
+  assert.deepEqual(forwarded.map((r) => r.key), ['checkout', 'search']);
+});
